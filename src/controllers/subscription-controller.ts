@@ -1,0 +1,122 @@
+import type { ReactiveController } from 'lit';
+import type { MqttSessionApi } from '../context.js';
+import { isPayloadType, type PayloadType } from '../session/codec.js';
+import { MqttDiagnosticError } from '../session/diagnostics.js';
+import type { HintedError, MqttMessage, QoS, SubscribeOptions } from '../session/message.js';
+import type { ErrorReporter } from './error-reporter.js';
+import { SessionController, type SessionHost } from './session-controller.js';
+
+/** The attributes every subscribing element has (the shared vocabulary). */
+export interface SubscriberHost extends SessionHost {
+  topic?: string;
+  qos: number;
+  type: string;
+  path?: string;
+}
+
+/** What to subscribe to right now; `undefined`: nothing (no topic, paused). */
+export interface SubscriptionRequest {
+  readonly filter: string | undefined;
+  readonly qos?: number;
+  readonly type?: string;
+  readonly path?: string;
+  readonly noLocal?: boolean;
+  readonly retainAsPublished?: boolean;
+  readonly retainHandling?: number;
+}
+
+export interface SubscriptionControllerOptions {
+  /** Read on every host update: what the element wants to receive. */
+  request: () => SubscriptionRequest | undefined;
+  /** Called once for every message, in order. */
+  onMessage: (message: MqttMessage) => void;
+  /** Reports the element's problems (invalid filter, payload that cannot be decoded, refusal). */
+  reporter: ErrorReporter;
+  /** The session controller to use; one is made when left out. */
+  sessions?: SessionController;
+}
+
+/**
+ * The subscription lifecycle every subscriber element shares: subscribes while the host is connected
+ * to a session and has a filter; follows changes of filter, options and session; unsubscribes when
+ * the host leaves. Validates the shared vocabulary (`topic`, `qos`, `type`) and reports problems.
+ */
+export class SubscriptionController implements ReactiveController {
+  readonly sessions: SessionController;
+  private key = '';
+  private session: MqttSessionApi | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    host: SessionHost,
+    private readonly options: SubscriptionControllerOptions
+  ) {
+    this.sessions = options.sessions ?? new SessionController(host);
+    host.addController(this);
+  }
+
+  hostUpdate(): void {
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+
+  private sync(): void {
+    const session = this.sessions.session;
+    const request = session ? this.options.request() : undefined;
+    const key = request?.filter ? JSON.stringify(request) : '';
+    if (session === this.session && key === this.key) return;
+    this.stop();
+    this.session = session;
+    this.key = key;
+    if (!session || !request?.filter) return;
+    try {
+      this.unsubscribe = session.subscribe(request.filter, this.options.onMessage, this.subscribeOptions(request));
+    } catch (error) {
+      this.options.reporter.report(error);
+    }
+  }
+
+  private subscribeOptions(request: SubscriptionRequest): SubscribeOptions {
+    return {
+      qos: checkQos(request.qos, this.options.reporter),
+      type: checkType(request.type, this.options.reporter),
+      path: request.path || undefined,
+      noLocal: request.noLocal,
+      retainAsPublished: request.retainAsPublished,
+      retainHandling: request.retainHandling as 0 | 1 | 2 | undefined,
+      onError: (error: HintedError) => this.options.reporter.report(error),
+    };
+  }
+
+  private stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.session = undefined;
+    this.key = '';
+  }
+}
+
+/** A QoS attribute as 0, 1 or 2; anything else is reported and read as 0. */
+export function checkQos(qos: number | undefined, reporter: ErrorReporter): QoS {
+  if (qos === undefined || qos === 0 || qos === 1 || qos === 2) return qos ?? 0;
+  reporter.report(
+    new MqttDiagnosticError({ message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' })
+  );
+  return 0;
+}
+
+/** A type attribute as a {@link PayloadType}; anything else is reported and read as `auto`. */
+export function checkType(type: string | undefined, reporter: ErrorReporter): PayloadType {
+  if (type === undefined || type === '') return 'auto';
+  if (isPayloadType(type)) return type;
+  reporter.report(
+    new MqttDiagnosticError({
+      message: `type="${type}" is not a payload type.`,
+      hint: 'Use auto, text, json, number, boolean or bytes; auto is used meanwhile.',
+    })
+  );
+  return 'auto';
+}

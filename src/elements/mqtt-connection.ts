@@ -1,0 +1,298 @@
+import { ContextProvider } from '@lit/context';
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { mqttContext } from '../context.js';
+import { ErrorReporter } from '../controllers/error-reporter.js';
+import { registerSession } from '../controllers/registry.js';
+import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
+import { describe } from '../session/diagnostics.js';
+import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
+import { MqttSession } from '../session/session.js';
+
+/** A last will and testament: published by the broker when this client vanishes. */
+export interface MqttWill {
+  topic: string;
+  payload?: string | Uint8Array;
+  qos?: QoS;
+  retain?: boolean;
+}
+
+/** `clean="false"` turns it off; present or absent otherwise means true. */
+const trueUnlessFalse = {
+  fromAttribute: (value: string | null) => value === null || value.toLowerCase() !== 'false',
+  toAttribute: (value: boolean) => (value ? '' : 'false'),
+};
+
+/** Properties whose change reconnects an open connection. */
+const CONNECTION_OPTIONS = [
+  'url',
+  'clientId',
+  'username',
+  'password',
+  'protocolVersion',
+  'keepalive',
+  'clean',
+  'sessionExpiry',
+  'connectTimeout',
+  'reconnectPeriod',
+  'reconnectMaxPeriod',
+  'willTopic',
+  'willPayload',
+  'willQos',
+  'willRetain',
+  'will',
+  'options',
+] as const;
+
+function randomClientId(): string {
+  const bytes = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(bytes);
+  return `mqtt-elements_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Owns one MQTT.js client and provides it to the `<mqtt-subscribe>`, `<mqtt-publish>` and
+ * `<mqtt-value>` elements inside it (and to any element that names it with `connection="id"`).
+ * Reconnects with exponential back-off; subscriptions and queued publishes follow every reconnect
+ * and every change of `url`.
+ *
+ * @summary A connection to an MQTT broker over WebSocket.
+ *
+ * @slot - The page content; subscribers and publishers inside it use this connection.
+ *
+ * @event {MqttStatusEvent} mqtt-status - The status changed. `detail: { status, previous }`.
+ * @event {MqttConnectEvent} mqtt-connect - Connected (also after each reconnect). `detail: { connack }`.
+ * @event {MqttDisconnectEvent} mqtt-disconnect - The connection was lost or closed. `detail: { reason? }`.
+ * @event {MqttErrorEvent} mqtt-error - A failure, with a hint a beginner can act on. `detail: { error, code?, hint }`.
+ */
+export class MqttConnection extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+  `;
+
+  /** Broker url: `ws://host:port/path` or `wss://...`. Without it the element stays disconnected. */
+  @property() url?: string;
+
+  /** Client identifier. Default: `mqtt-elements_` and 8 random hex digits. */
+  @property({ attribute: 'client-id' }) clientId: string = randomClientId();
+
+  /** User name for the broker. */
+  @property() username?: string;
+
+  /**
+   * Password for the broker. Accepted as an attribute for no-code pages, but never reflected,
+   * logged or put in an event; setting the property is the recommended way.
+   */
+  @property() password?: string;
+
+  /** MQTT protocol version: 3, 4 (MQTT 3.1.1) or 5. */
+  @property({ attribute: 'protocol-version', type: Number }) protocolVersion: 3 | 4 | 5 = 4;
+
+  /** Keep-alive interval, seconds. */
+  @property({ type: Number }) keepalive = 60;
+
+  /** Start a clean session; `clean="false"` asks the broker for a persistent session. */
+  @property({ converter: trueUnlessFalse }) clean = true;
+
+  /** MQTT 5 session expiry interval, seconds. */
+  @property({ attribute: 'session-expiry', type: Number }) sessionExpiry?: number;
+
+  /** How long to wait for the broker to accept a connection, ms. */
+  @property({ attribute: 'connect-timeout', type: Number }) connectTimeout = 30000;
+
+  /** Delay before the first reconnect attempt, ms; it doubles (with jitter) up to `reconnect-max-period`. 0 disables reconnecting. */
+  @property({ attribute: 'reconnect-period', type: Number }) reconnectPeriod = 1000;
+
+  /** Longest delay between reconnect attempts, ms. */
+  @property({ attribute: 'reconnect-max-period', type: Number }) reconnectMaxPeriod = 30000;
+
+  /** Topic of the last will. */
+  @property({ attribute: 'will-topic' }) willTopic?: string;
+
+  /** Payload of the last will. */
+  @property({ attribute: 'will-payload' }) willPayload?: string;
+
+  /** QoS of the last will. */
+  @property({ attribute: 'will-qos', type: Number }) willQos?: QoS;
+
+  /** Whether the last will is retained. */
+  @property({ attribute: 'will-retain', type: Boolean }) willRetain = false;
+
+  /** The last will as an object; takes precedence over the `will-*` attributes. */
+  @property({ attribute: false }) will?: MqttWill;
+
+  /** Do not connect on its own; call `connect()`. */
+  @property({ type: Boolean }) manual = false;
+
+  /** Extra MQTT.js client options, merged last (an escape hatch). */
+  @property({ attribute: false }) options?: IClientOptions;
+
+  @state() private currentStatus: ConnectionStatus = 'disconnected';
+  @state() private lastError: string | undefined;
+
+  private readonly session = new MqttSession({
+    status: (status, previous) => {
+      this.currentStatus = status;
+      this.toggleAttribute('status', true);
+      this.setAttribute('status', status);
+      this.dispatchEvent(new MqttStatusEvent({ status, previous }));
+    },
+    connect: (connack) => {
+      this.setError(undefined);
+      this.reporter.reset();
+      this.dispatchEvent(new MqttConnectEvent({ connack }));
+    },
+    disconnect: (reason) => this.dispatchEvent(new MqttDisconnectEvent(reason === undefined ? {} : { reason })),
+    error: (error) => {
+      this.setError(describe(error));
+      this.reporter.report(error);
+    },
+  });
+  private readonly reporter = new ErrorReporter(this);
+  /** Whether the element should be connected (auto-connected, or `connect()` called). */
+  private active = false;
+  /** Whether the current options were handed to the session since the last `disconnect()`. */
+  private opened = false;
+  private unregister: (() => void) | undefined;
+  private closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    new ContextProvider(this, { context: mqttContext, initialValue: this.session });
+  }
+
+  /** `disconnected`, `connecting`, `connected` or `reconnecting`; reflected as the `status` attribute. */
+  get status(): ConnectionStatus {
+    return this.currentStatus;
+  }
+
+  /** The last error as a sentence with its hint; reflected as the `error` attribute, cleared on connect. */
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** The MQTT.js client, for code that needs it (undefined until a url is opened). */
+  get client(): MqttClient | undefined {
+    return this.session.client;
+  }
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'id'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'id' && this.isConnected) this.register();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('status')) this.setAttribute('status', this.currentStatus);
+    clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
+    this.register();
+    if (!this.manual && !this.active) {
+      this.active = true;
+      this.requestUpdate();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unregister?.();
+    this.unregister = undefined;
+    // A move in the same task (remove, then insert) keeps the client.
+    this.closeTimer = setTimeout(() => {
+      this.closeTimer = undefined;
+      if (!this.isConnected) void this.disconnect();
+    });
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!this.active) return;
+    if (!this.opened || CONNECTION_OPTIONS.some((name) => changed.has(name as keyof MqttConnection))) this.open();
+  }
+
+  /** Connects (or reconnects with the current attributes). Without a url, stays disconnected. */
+  connect(): void {
+    this.active = true;
+    this.open();
+  }
+
+  /** Closes the connection; resolves once the client has ended. Subscriptions stay registered. */
+  disconnect(): Promise<void> {
+    this.active = false;
+    this.opened = false;
+    return this.session.close();
+  }
+
+  /**
+   * Publishes a message; queued while not connected. Resolves once the client has accepted it.
+   * Rejects with an error whose `hint` explains a bad topic.
+   */
+  publish(topic: string, payload: string | Uint8Array, options?: PublishOptions): Promise<void> {
+    return this.session.publish(topic, payload, options);
+  }
+
+  /**
+   * Calls `onMessage` for every message on `filter` (named wildcards allowed) until the returned
+   * function is called. Throws a `TopicError` for an invalid filter.
+   */
+  subscribe(filter: string, onMessage: (message: MqttMessage) => void, options?: SubscribeOptions): () => void {
+    return this.session.subscribe(filter, onMessage, options);
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+
+  private open(): void {
+    this.opened = true;
+    if (!this.url) {
+      if (this.session.client) void this.session.close();
+      return;
+    }
+    this.session.open({
+      url: this.url,
+      options: this.clientOptions(),
+      reconnectMaxPeriod: this.reconnectMaxPeriod,
+    });
+  }
+
+  private clientOptions(): IClientOptions {
+    const will = this.will ?? (this.willTopic ? { topic: this.willTopic, payload: this.willPayload ?? '', qos: this.willQos ?? 0, retain: this.willRetain } : undefined);
+    const options: IClientOptions = {
+      clientId: this.clientId,
+      protocolVersion: this.protocolVersion,
+      keepalive: this.keepalive,
+      clean: this.clean,
+      connectTimeout: this.connectTimeout,
+      reconnectPeriod: this.reconnectPeriod,
+    };
+    if (this.username !== undefined) options.username = this.username;
+    if (this.password !== undefined) options.password = this.password;
+    if (this.sessionExpiry !== undefined) options.properties = { sessionExpiryInterval: this.sessionExpiry };
+    if (will) options.will = { topic: will.topic, payload: will.payload ?? '', qos: will.qos ?? 0, retain: will.retain ?? false } as IClientOptions['will'];
+    return { ...options, ...this.options };
+  }
+
+  private setError(sentence: string | undefined): void {
+    this.lastError = sentence;
+    if (sentence === undefined) this.removeAttribute('error');
+    else this.setAttribute('error', sentence);
+  }
+
+  private register(): void {
+    this.unregister?.();
+    this.unregister = this.id ? registerSession(this.id, this.session) : undefined;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mqtt-connection': MqttConnection;
+  }
+}

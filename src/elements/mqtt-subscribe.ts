@@ -1,0 +1,125 @@
+import { css, html, LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ErrorReporter } from '../controllers/error-reporter.js';
+import { SubscriptionController } from '../controllers/subscription-controller.js';
+import { applyBinding, checkBinding } from '../dom/bind.js';
+import { MqttMessageEvent } from '../events.js';
+import type { MqttMessage } from '../session/message.js';
+
+/**
+ * Subscribes to a topic filter while it is inside a connected `<mqtt-connection>` (or names one with
+ * `connection`), and fires `mqtt-message` once for every message, in order. With `bind`, writes each
+ * value to its children (at most once per animation frame). Renders its children unchanged.
+ *
+ * @summary Receives the messages of a topic filter.
+ *
+ * @slot - Any content; `bind` writes to it.
+ *
+ * @event {MqttMessageEvent} mqtt-message - A message arrived. `detail` is the `MqttMessage`: `{ topic, payload, value, params, qos, retain, properties?, receivedAt }`.
+ * @event {MqttErrorEvent} mqtt-error - An invalid filter, a payload that cannot be decoded as asked, a refused subscription. `detail: { error, code?, hint }`.
+ */
+export class MqttSubscribe extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** Topic filter; `+` and `#` wildcards, and named wildcards (`+room`, `#rest`) whose matches appear in `message.params`. */
+  @property() topic?: string;
+
+  /** Highest QoS to receive at: 0, 1 or 2. */
+  @property({ type: Number }) qos = 0;
+
+  /** How payloads are decoded: `auto`, `text`, `json`, `number`, `boolean` or `bytes`. */
+  @property() type = 'auto';
+
+  /** A field to extract from a JSON payload (`a.b[0].c`); implies JSON. */
+  @property() path?: string;
+
+  /** The id of the `<mqtt-connection>` to use instead of the nearest ancestor. */
+  @property() connection?: string;
+
+  /** Sets each value on the children: a property name (`checked`, `value`, `textContent`, ...) or `attr:NAME`. */
+  @property() bind?: string;
+
+  /** CSS selector (relative to this element) of the elements `bind` writes to. Default: every element child. */
+  @property() target?: string;
+
+  /** While set, unsubscribed. */
+  @property({ type: Boolean, reflect: true }) paused = false;
+
+  /** MQTT 5: do not receive messages this connection published itself. */
+  @property({ attribute: 'no-local', type: Boolean }) noLocal = false;
+
+  /** MQTT 5: keep the retain flag as it was published. */
+  @property({ attribute: 'retain-as-published', type: Boolean }) retainAsPublished = false;
+
+  /** MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
+  @property({ attribute: 'retain-handling', type: Number }) retainHandling = 0;
+
+  /** The last decoded value. */
+  value: unknown;
+
+  /** The last message. */
+  message: MqttMessage | undefined;
+
+  private readonly reporter = new ErrorReporter(this);
+  private framePending = false;
+
+  constructor() {
+    super();
+    new SubscriptionController(this, {
+      reporter: this.reporter,
+      request: () =>
+        this.paused
+          ? undefined
+          : {
+              filter: this.topic,
+              qos: this.qos,
+              type: this.type,
+              path: this.path,
+              noLocal: this.noLocal,
+              retainAsPublished: this.retainAsPublished,
+              retainHandling: this.retainHandling,
+            },
+      onMessage: (message) => this.receive(message),
+    });
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+
+  private receive(message: MqttMessage): void {
+    this.message = message;
+    if (message.value !== undefined) this.value = message.value;
+    this.dispatchEvent(new MqttMessageEvent(message));
+    if (this.bind && !this.framePending) {
+      this.framePending = true;
+      requestAnimationFrame(() => {
+        this.framePending = false;
+        this.writeBinding();
+      });
+    }
+  }
+
+  /** Writes the latest value to the bound children. */
+  private writeBinding(): void {
+    const bind = this.bind;
+    if (!bind || !this.isConnected) return;
+    try {
+      checkBinding(bind);
+      const targets = this.target ? this.querySelectorAll(this.target) : this.children;
+      for (const target of Array.from(targets)) applyBinding(target, bind, this.value);
+    } catch (error) {
+      this.reporter.report(error);
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mqtt-subscribe': MqttSubscribe;
+  }
+}

@@ -1,0 +1,215 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ErrorReporter } from '../controllers/error-reporter.js';
+import { SubscriptionController } from '../controllers/subscription-controller.js';
+import { MqttMessageEvent } from '../events.js';
+import { MqttDiagnosticError } from '../session/diagnostics.js';
+import type { MqttMessage } from '../session/message.js';
+
+/** The band a numeric value falls in, given `low` and `high`. */
+export type ValueLevel = 'low' | 'normal' | 'high';
+
+/**
+ * Shows the latest value of a topic as text: formatted for the page's locale, with fixed digits, a
+ * unit, labels from a map, a `level` against thresholds and a `stale` flag. Rendering is coalesced to
+ * at most once per animation frame, always ending on the latest value. The value is always set as
+ * text, never as HTML.
+ *
+ * @summary The live value of a topic, as text.
+ *
+ * @csspart value - The formatted value.
+ * @csspart unit - The unit after the value.
+ *
+ * @event {MqttMessageEvent} mqtt-message - A message arrived. `detail` is the `MqttMessage`.
+ * @event {MqttErrorEvent} mqtt-error - An invalid filter or attribute, or a payload that cannot be decoded as asked. `detail: { error, code?, hint }`.
+ */
+export class MqttValue extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline;
+    }
+    [part='unit'] {
+      margin-inline-start: 0.2em;
+    }
+  `;
+
+  /** Topic filter; `+`/`#` and named wildcards allowed. */
+  @property() topic?: string;
+
+  /** Highest QoS to receive at: 0, 1 or 2. */
+  @property({ type: Number }) qos = 0;
+
+  /** How payloads are decoded: `auto`, `text`, `json`, `number`, `boolean` or `bytes`. */
+  @property() type = 'auto';
+
+  /** A field to extract from a JSON payload (`a.b[0].c`); implies JSON. */
+  @property() path?: string;
+
+  /** The id of the `<mqtt-connection>` to use instead of the nearest ancestor. */
+  @property() connection?: string;
+
+  /** Text shown before the first message. */
+  @property() placeholder = '–';
+
+  /** Fixed number of fraction digits for numbers. */
+  @property({ type: Number }) digits?: number;
+
+  /** Shown after the value, in `part="unit"`. */
+  @property() unit?: string;
+
+  /** Locale for number formatting. Default: the page's `lang`, else the browser's. */
+  @property() locale?: string;
+
+  /** JSON object from value to label, such as `{"1":"On","0":"Off"}`. */
+  @property() map?: string;
+
+  /** Below this number, `level` is `low`. */
+  @property({ type: Number }) low?: number;
+
+  /** Above this number, `level` is `high`. */
+  @property({ type: Number }) high?: number;
+
+  /** Seconds without a message after which the `stale` attribute is set (cleared by the next message). */
+  @property({ attribute: 'stale-after', type: Number }) staleAfter?: number;
+
+  /** The last decoded value. */
+  value: unknown;
+
+  /** The last message. */
+  message: MqttMessage | undefined;
+
+  private readonly reporter = new ErrorReporter(this);
+  private labels: Record<string, unknown> | undefined;
+  private formatter: Intl.NumberFormat | undefined;
+  private formatterKey = '';
+  private staleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    new SubscriptionController(this, {
+      reporter: this.reporter,
+      request: () => ({ filter: this.topic, qos: this.qos, type: this.type, path: this.path }),
+      onMessage: (message) => this.receive(message),
+    });
+  }
+
+  /** `low`, `high` or `normal` against the thresholds; reflected as the `level` attribute (absent without a number). */
+  get level(): ValueLevel | undefined {
+    const value = this.value;
+    if (typeof value !== 'number' || (this.low === undefined && this.high === undefined)) return undefined;
+    if (this.low !== undefined && value < this.low) return 'low';
+    if (this.high !== undefined && value > this.high) return 'high';
+    return 'normal';
+  }
+
+  /** Whether no message came for `stale-after` seconds; reflected as the `stale` attribute. */
+  get stale(): boolean {
+    return this.hasAttribute('stale');
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
+  }
+
+  /** Renders at most once per animation frame, however often messages arrive. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    super.scheduleUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('map')) this.labels = this.parseMap();
+    const level = this.level;
+    if (level) this.setAttribute('level', level);
+    else this.removeAttribute('level');
+  }
+
+  protected override render() {
+    const text = this.message === undefined || this.value === undefined ? this.placeholder : this.format(this.value);
+    return html`<span part="value">${text}</span>${this.unit ? html`<span part="unit">${this.unit}</span>` : nothing}`;
+  }
+
+  private receive(message: MqttMessage): void {
+    this.message = message;
+    if (message.value !== undefined) this.value = message.value;
+    this.dispatchEvent(new MqttMessageEvent(message));
+    this.markFresh();
+    this.requestUpdate();
+  }
+
+  private markFresh(): void {
+    this.removeAttribute('stale');
+    const seconds = this.staleAfter;
+    if (!seconds || seconds <= 0) return;
+    const due = Date.now() + seconds * 1000;
+    this.staleDue = due;
+    if (this.staleTimer === undefined) this.armStaleTimer(seconds * 1000);
+  }
+
+  private staleDue = 0;
+
+  /** One timer per element, moved forward lazily instead of reset on every message. */
+  private armStaleTimer(ms: number): void {
+    this.staleTimer = setTimeout(() => {
+      this.staleTimer = undefined;
+      const left = this.staleDue - Date.now();
+      if (left > 0) this.armStaleTimer(left);
+      else if (this.isConnected) this.setAttribute('stale', '');
+    }, ms);
+  }
+
+  private parseMap(): Record<string, unknown> | undefined {
+    if (!this.map) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(this.map);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // Reported below.
+    }
+    this.reporter.report(
+      new MqttDiagnosticError({
+        message: `map="${this.map}" is not a JSON object.`,
+        hint: 'Write map as a JSON object with double quotes, such as map=\'{"1":"On","0":"Off"}\'.',
+      })
+    );
+    return undefined;
+  }
+
+  private format(value: unknown): string {
+    const label = this.labels?.[String(value)];
+    if (label !== undefined) return String(label);
+    if (typeof value === 'number') return this.numberFormat().format(value);
+    if (typeof value === 'string') return value;
+    if (value instanceof Uint8Array) return `${value.length} bytes`;
+    if (typeof value === 'object') return JSON.stringify(value);
+    return String(value);
+  }
+
+  private numberFormat(): Intl.NumberFormat {
+    const locale = this.locale || this.closest('[lang]')?.getAttribute('lang') || undefined;
+    const digits = this.digits !== undefined && this.digits >= 0 && this.digits <= 20 ? this.digits : undefined;
+    const key = `${locale}|${digits}`;
+    if (!this.formatter || key !== this.formatterKey) {
+      const options: Intl.NumberFormatOptions =
+        digits === undefined ? { maximumFractionDigits: 6 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+      try {
+        this.formatter = new Intl.NumberFormat(locale, options);
+      } catch {
+        this.reporter.report(
+          new MqttDiagnosticError({ message: `locale="${locale}" is not a valid locale.`, hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".' })
+        );
+        this.formatter = new Intl.NumberFormat(undefined, options);
+      }
+      this.formatterKey = key;
+    }
+    return this.formatter;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mqtt-value': MqttValue;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Diagnostics: turns a failure into a sentence a beginner can act on. DOM-free (the page protocol is
+ * passed in).
+ */
+
+/** A failure with the hint that explains it. */
+export interface Diagnosis {
+  /** What went wrong. */
+  readonly message: string;
+  /** What to check or change. */
+  readonly hint: string;
+  /** A CONNACK return or reason code, when the broker refused. */
+  readonly code?: number;
+}
+
+/** An `Error` that carries a {@link Diagnosis}. */
+export class MqttDiagnosticError extends Error {
+  readonly hint: string;
+  readonly code?: number;
+  constructor(diagnosis: Diagnosis, options?: { cause?: unknown }) {
+    super(diagnosis.message, options);
+    this.name = 'MqttDiagnosticError';
+    this.hint = diagnosis.hint;
+    this.code = diagnosis.code;
+  }
+}
+
+const WS_HINT = 'Browsers reach MQTT brokers over WebSocket only: use a ws:// or wss:// url such as ws://localhost:8083/mqtt (EMQX: ws 8083, wss 8084, path /mqtt).';
+
+/**
+ * Checks a connection url before connecting. Returns a diagnosis when it cannot work, `undefined`
+ * when it looks right. `pageProtocol` is `location.protocol` in a browser.
+ */
+export function checkUrl(url: string, pageProtocol?: string): Diagnosis | undefined {
+  const trimmed = url.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
+  if (!scheme || !trimmed.includes('//')) {
+    return { message: `The url "${url}" has no ws:// or wss:// scheme.`, hint: WS_HINT };
+  }
+  if (scheme === 'mqtt' || scheme === 'tcp' || scheme === 'mqtts' || scheme === 'ssl' || scheme === 'tls') {
+    return { message: `The url "${url}" uses ${scheme}://, which a browser cannot open.`, hint: WS_HINT };
+  }
+  if (scheme === 'http' || scheme === 'https') {
+    return {
+      message: `The url "${url}" is a web address, not a WebSocket one.`,
+      hint: `Use ${scheme === 'https' ? 'wss' : 'ws'}:// instead of ${scheme}:// (for example ws://localhost:8083/mqtt).`,
+    };
+  }
+  if (scheme !== 'ws' && scheme !== 'wss') {
+    return { message: `The url "${url}" uses the unknown scheme ${scheme}://.`, hint: WS_HINT };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return { message: `The url "${url}" cannot be parsed.`, hint: 'Check for typos: a url looks like ws://host:8083/mqtt.' };
+  }
+  if (!parsed.hostname) {
+    return { message: `The url "${url}" has no host name.`, hint: 'Write the broker\'s host after ws://, for example ws://localhost:8083/mqtt.' };
+  }
+  if (scheme === 'ws' && pageProtocol === 'https:' && !isLoopback(parsed.hostname)) {
+    return {
+      message: `This https: page cannot open the insecure WebSocket "${url}" (mixed content).`,
+      hint: 'Use wss:// with the broker\'s TLS WebSocket port (EMQX: 8084) instead of ws://.',
+    };
+  }
+  return undefined;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** Explains a connection that failed or closed before the broker accepted it. */
+export function connectionFailed(url: string, detail?: string): Diagnosis {
+  let path = '';
+  let secure = false;
+  try {
+    const parsed = new URL(url);
+    path = parsed.pathname;
+    secure = parsed.protocol === 'wss:';
+  } catch {
+    // checkUrl reports unparseable urls before any connection is tried.
+  }
+  const hints = ['Check the host and port, and that the broker has a WebSocket listener there.'];
+  if (!path || path === '/') {
+    hints.push('The url has no path: most brokers serve MQTT over WebSocket at /mqtt (ws://host:8083/mqtt).');
+  }
+  if (secure) hints.push('For wss://, the browser must trust the broker\'s certificate: open https://host:port once to check.');
+  else hints.push('EMQX listens for ws on 8083 and for wss on 8084.');
+  return {
+    message: `Could not connect to ${url}${detail ? ` (${detail})` : ''}.`,
+    hint: hints.join(' '),
+  };
+}
+
+const V3_REFUSALS: Record<number, [string, string]> = {
+  1: ['the broker does not accept this MQTT protocol version', 'Try protocol-version="4" (MQTT 3.1.1), which every broker speaks.'],
+  2: ['the broker rejected the client id', 'Use a shorter client-id of letters and digits, or leave client-id out for a random one.'],
+  3: ['the MQTT service is unavailable', 'The broker is up but not accepting clients; try again later or check its logs.'],
+  4: ['bad user name or password', 'Check the username and password set on <mqtt-connection>.'],
+  5: ['not authorized', 'The broker does not let this user connect: check its access rules (ACL) and the credentials.'],
+};
+
+const V5_REASONS: Record<number, [string, string]> = {
+  0x80: ['unspecified error', 'Check the broker\'s logs for the reason.'],
+  0x81: ['malformed packet', 'The broker could not read the CONNECT packet; check the will and options you set.'],
+  0x82: ['protocol error', 'Check the connection options; try protocol-version="4".'],
+  0x83: ['implementation specific error', 'Check the broker\'s logs for the reason.'],
+  0x84: ['unsupported protocol version', 'This broker does not speak MQTT 5: use protocol-version="4".'],
+  0x85: ['client identifier not valid', 'Use a shorter client-id of letters and digits, or leave client-id out for a random one.'],
+  0x86: ['bad user name or password', 'Check the username and password set on <mqtt-connection>.'],
+  0x87: ['not authorized', 'The broker does not let this user connect: check its access rules (ACL) and the credentials.'],
+  0x88: ['server unavailable', 'The broker is not accepting clients; try again later.'],
+  0x89: ['server busy', 'The broker is overloaded; it will be retried.'],
+  0x8a: ['banned', 'This client is banned by the broker\'s administrator.'],
+  0x8c: ['bad authentication method', 'The broker does not support the authentication method in options.'],
+  0x8e: ['session taken over', 'Another client connected with the same client-id: give each page its own client-id.'],
+  0x90: ['topic name invalid', 'Check the will-topic.'],
+  0x95: ['packet too large', 'Send a smaller will-payload or raise the broker\'s maximum packet size.'],
+  0x97: ['quota exceeded', 'The broker\'s quota for this client is used up; try again later.'],
+  0x99: ['payload format invalid', 'Check the will-payload.'],
+  0x9a: ['retain not supported', 'Remove will-retain; the broker does not support retained messages.'],
+  0x9b: ['QoS not supported', 'Lower will-qos; the broker does not support it.'],
+  0x9c: ['use another server', 'The broker asks clients to connect elsewhere: check the url.'],
+  0x9d: ['server moved', 'The broker has moved: update the url.'],
+  0x9f: ['connection rate exceeded', 'Too many connections in a short time; reconnecting will slow down.'],
+};
+
+/** Explains a CONNACK refusal (MQTT 3.1.1 return codes 1–5 and MQTT 5 reason codes 0x80+). */
+export function connackRefused(code: number): Diagnosis {
+  const words = (code >= 0x80 ? V5_REASONS[code] : V3_REFUSALS[code]) ?? [
+    `refusal code ${code}`,
+    'Check the broker\'s logs for the reason.',
+  ];
+  return { message: `The broker refused the connection: ${words[0]} (code ${code}).`, hint: words[1], code };
+}
+
+/** Explains a SUBACK failure (granted QoS 0x80 or an MQTT 5 reason code). */
+export function subscribeRefused(filter: string, code: number): Diagnosis {
+  const reason =
+    code === 0x87
+      ? 'not authorized'
+      : code === 0x8f
+        ? 'the filter is not valid for this broker'
+        : code === 0x9e
+          ? 'shared subscriptions are not supported'
+          : code === 0xa1
+            ? 'subscription identifiers are not supported'
+            : code === 0xa2
+              ? 'wildcard subscriptions are not supported'
+              : 'refused';
+  return {
+    message: `The broker refused the subscription to "${filter}": ${reason} (code ${code}).`,
+    hint: 'Check the broker\'s access rules (ACL) for this user and topic.',
+    code,
+  };
+}
+
+/** The sentence shown in the `error` attribute: what is wrong and what to check. */
+export function describe(diagnosis: Diagnosis): string {
+  return `${diagnosis.message} ${diagnosis.hint}`;
+}

@@ -1,0 +1,59 @@
+import type { IPublishPacket } from 'mqtt';
+import type { PayloadType } from './codec.js';
+
+/** MQTT quality of service. */
+export type QoS = 0 | 1 | 2;
+
+/** The state of a connection to a broker. */
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/** A received message, as given in event details and the `message` property. */
+export interface MqttMessage<T = unknown> {
+  /** The topic the message was published to. */
+  readonly topic: string;
+  /** The raw payload bytes. */
+  readonly payload: Uint8Array;
+  /** The payload decoded as the subscriber asked (`type`, `path`). */
+  readonly value: T;
+  /** The values of the filter's named wildcards (`+room` → `params.room`). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly qos: QoS;
+  /** Whether the broker sent it as a retained message. */
+  readonly retain: boolean;
+  /** MQTT 5 publish properties (user properties, content type, ...). */
+  readonly properties?: IPublishPacket['properties'];
+  /** `Date.now()` when the message arrived. */
+  readonly receivedAt: number;
+}
+
+/** An error that says what a beginner can do about it. */
+export interface HintedError extends Error {
+  readonly hint: string;
+  readonly code?: number;
+}
+
+/** How a subscriber wants its messages. */
+export interface SubscribeOptions {
+  /** Highest QoS to receive at. Default 0. */
+  qos?: QoS;
+  /** How to decode the payload. Default `auto`. */
+  type?: PayloadType;
+  /** A field to extract from a JSON payload: `a.b[0].c`. */
+  path?: string;
+  /** MQTT 5: do not receive this client's own publishes. */
+  noLocal?: boolean;
+  /** MQTT 5: keep the retain flag as published. */
+  retainAsPublished?: boolean;
+  /** MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
+  retainHandling?: 0 | 1 | 2;
+  /** Called when a filter is refused or a message cannot be decoded as asked. */
+  onError?: (error: HintedError) => void;
+}
+
+/** How to publish. */
+export interface PublishOptions {
+  qos?: QoS;
+  retain?: boolean;
+  /** MQTT 5 publish properties. */
+  properties?: IPublishPacket['properties'];
+}

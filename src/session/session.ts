@@ -1,0 +1,468 @@
+import mqtt from 'mqtt';
+import type { IClientOptions, IConnackPacket, IPublishPacket, ISubscriptionMap, MqttClient } from 'mqtt';
+import { decodePayload, PayloadError } from './codec.js';
+import {
+  checkUrl,
+  connackRefused,
+  connectionFailed,
+  MqttDiagnosticError,
+  subscribeRefused,
+  type Diagnosis,
+} from './diagnostics.js';
+import type { ConnectionStatus, HintedError, MqttMessage, PublishOptions, QoS, SubscribeOptions } from './message.js';
+import { FilterTrie, filterParams, parseFilter, validateTopic, type ParsedFilter } from './topic.js';
+
+/** What a session reports to its owner (the `<mqtt-connection>` element). */
+export interface SessionHooks {
+  status?(status: ConnectionStatus, previous: ConnectionStatus): void;
+  connect?(connack: IConnackPacket): void;
+  disconnect?(reason?: number): void;
+  error?(error: HintedError): void;
+}
+
+/** Where and how a session connects. */
+export interface SessionConfig {
+  url: string;
+  /** MQTT.js options (reconnecting is done by the session: `reconnectPeriod` is its first delay). */
+  options?: IClientOptions;
+  /** Longest delay between two reconnect attempts, ms. Default 30000. */
+  reconnectMaxPeriod?: number;
+}
+
+interface Listener {
+  readonly parsed: ParsedFilter;
+  readonly onMessage: (message: MqttMessage) => void;
+  readonly options: SubscribeOptions;
+}
+
+interface Entry {
+  readonly filter: string;
+  readonly listeners: Set<Listener>;
+  /** The QoS the broker was asked for on this connection; undefined: not subscribed there. */
+  sent: QoS | undefined;
+  /** The last message per topic received through this filter. */
+  readonly last: Map<string, RawMessage>;
+}
+
+interface RawMessage {
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  readonly qos: QoS;
+  readonly retain: boolean;
+  readonly properties?: IPublishPacket['properties'];
+  readonly receivedAt: number;
+}
+
+interface Decoded {
+  readonly value: unknown;
+  readonly error?: PayloadError;
+}
+
+interface QueuedPublish {
+  readonly topic: string;
+  readonly payload: string | Uint8Array;
+  readonly options: PublishOptions;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** How many topics each filter remembers the last message of. */
+const LAST_VALUES_PER_FILTER = 1000;
+/** How many QoS 0 publishes wait while offline; older ones are dropped first. */
+const OFFLINE_QOS0_LIMIT = 100;
+/** CONNACK codes that a retry cannot fix (credentials, authorization, protocol, client id, ban). */
+const FINAL_REFUSALS = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
+
+let nextTaskChannel: MessageChannel | undefined;
+const nextTaskQueue: (() => void)[] = [];
+
+/** Runs `callback` in a later task (not a microtask), unthrottled in background tabs. */
+function nextTask(callback: () => void): void {
+  if (typeof MessageChannel === 'undefined') {
+    setTimeout(callback, 0);
+    return;
+  }
+  if (!nextTaskChannel) {
+    nextTaskChannel = new MessageChannel();
+    nextTaskChannel.port1.onmessage = () => nextTaskQueue.shift()?.();
+  }
+  nextTaskQueue.push(callback);
+  nextTaskChannel.port2.postMessage(null);
+}
+
+/**
+ * A session over one MQTT.js client: reference-counted, batched subscriptions; each message
+ * dispatched to every matching filter; a last-value cache; resubscription after reconnects; a new
+ * url moves every subscription to the new broker. DOM-free.
+ */
+export class MqttSession {
+  /** The current MQTT.js client, if a url was opened. */
+  client: MqttClient | undefined;
+  status: ConnectionStatus = 'disconnected';
+
+  private readonly entries = new FilterTrie<Entry>();
+  private readonly dirty = new Set<Entry>();
+  private flushScheduled = false;
+  private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
+  private readonly queue: QueuedPublish[] = [];
+  private config: SessionConfig | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempts = 0;
+  /** Whether the current connection attempt already reported why it failed. */
+  private reported = false;
+
+  constructor(private readonly hooks: SessionHooks = {}) {}
+
+  /** How many distinct filters are held (for tests and leak checks). */
+  get filterCount(): number {
+    return this.entries.size;
+  }
+
+  /** How many listeners are registered across all filters (for tests and leak checks). */
+  get listenerCount(): number {
+    let count = 0;
+    for (const entry of this.entries.values()) count += entry.listeners.size;
+    return count;
+  }
+
+  /** How many status listeners are registered (for tests and leak checks). */
+  get statusListenerCount(): number {
+    return this.statusListeners.size;
+  }
+
+  /**
+   * Connects to `config.url`, ending any previous client. Every subscription moves to the new
+   * connection; queued publishes wait for it.
+   */
+  open(config: SessionConfig): void {
+    this.endClient();
+    this.config = config;
+    this.attempts = 0;
+    const pageProtocol = typeof location === 'undefined' ? undefined : location.protocol;
+    const problem = checkUrl(config.url, pageProtocol);
+    if (problem) {
+      this.fail(problem);
+      this.setStatus('disconnected');
+      return;
+    }
+    const options: IClientOptions = {
+      ...config.options,
+      reconnectPeriod: 0,
+      resubscribe: false,
+      manualConnect: false,
+    };
+    let client: MqttClient;
+    try {
+      client = mqtt.connect(config.url, options);
+    } catch (cause) {
+      this.fail(connectionFailed(config.url, (cause as Error).message), cause);
+      this.setStatus('disconnected');
+      return;
+    }
+    this.client = client;
+    this.reported = false;
+    this.setStatus('connecting');
+    client.on('connect', (connack) => this.onConnect(client, connack));
+    client.on('close', () => this.onClose(client));
+    client.on('error', (error) => this.onError(client, error));
+    client.on('disconnect', (packet) => {
+      if (client === this.client) this.hooks.disconnect?.(packet.reasonCode);
+    });
+    client.on('message', (topic, payload, packet) => this.dispatch(topic, payload, packet));
+  }
+
+  /** Ends the client (sending DISCONNECT when connected). Subscriptions stay registered. */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.endClient();
+    this.config = undefined;
+    this.setStatus('disconnected');
+    if (client) await new Promise<void>((resolve) => client.end(!client.connected, {}, () => resolve()));
+  }
+
+  /**
+   * Adds a listener for `filter` (named wildcards allowed). Throws a `TopicError` for an invalid
+   * filter. Returns the function that removes it.
+   */
+  subscribe(filter: string, onMessage: (message: MqttMessage) => void, options: SubscribeOptions = {}): () => void {
+    const parsed = parseFilter(filter);
+    const listener: Listener = { parsed, onMessage, options };
+    let entry = this.entries.get(parsed.filter);
+    if (!entry) {
+      entry = { filter: parsed.filter, listeners: new Set(), sent: undefined, last: new Map() };
+      this.entries.set(parsed.filter, entry);
+    }
+    entry.listeners.add(listener);
+    this.markDirty(entry);
+    if (entry.sent !== undefined && entry.last.size > 0) {
+      // The broker will not resend what this filter already received: serve it from the cache.
+      const cached = [...entry.last.values()];
+      queueMicrotask(() => {
+        if (entry.listeners.has(listener)) for (const raw of cached) this.deliver(listener, raw);
+      });
+    }
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      entry.listeners.delete(listener);
+      this.markDirty(entry);
+    };
+  }
+
+  /**
+   * Publishes, or queues until connected. Resolves once the client has accepted the message (QoS 0:
+   * written; QoS 1 and 2: acknowledged).
+   */
+  publish(topic: string, payload: string | Uint8Array, options: PublishOptions = {}): Promise<void> {
+    try {
+      validateTopic(topic);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      const item: QueuedPublish = { topic, payload, options, resolve, reject };
+      if (this.client && this.status === 'connected') this.send(this.client, item);
+      else this.enqueue(item);
+    });
+  }
+
+  /** Calls `listener` on every status change. Returns the function that removes it. */
+  watchStatus(listener: (status: ConnectionStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private enqueue(item: QueuedPublish): void {
+    this.queue.push(item);
+    if ((item.options.qos ?? 0) > 0) return;
+    const qos0 = this.queue.filter((queued) => (queued.options.qos ?? 0) === 0);
+    if (qos0.length > OFFLINE_QOS0_LIMIT) {
+      const dropped = qos0[0];
+      this.queue.splice(this.queue.indexOf(dropped), 1);
+      dropped.reject(
+        new MqttDiagnosticError({
+          message: `A QoS 0 message to "${dropped.topic}" was dropped while offline (more than ${OFFLINE_QOS0_LIMIT} waiting).`,
+          hint: 'Use qos="1" for messages that must arrive after a reconnect.',
+        })
+      );
+    }
+  }
+
+  private send(client: MqttClient, item: QueuedPublish): void {
+    const { qos = 0, retain = false, properties } = item.options;
+    client.publish(item.topic, item.payload as string, { qos, retain, properties }, (error) => {
+      if (error) item.reject(error);
+      else item.resolve();
+    });
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    const previous = this.status;
+    if (previous === status) return;
+    this.status = status;
+    this.hooks.status?.(status, previous);
+    for (const listener of [...this.statusListeners]) listener(status);
+  }
+
+  private fail(diagnosis: Diagnosis, cause?: unknown): void {
+    this.reported = true;
+    this.hooks.error?.(new MqttDiagnosticError(diagnosis, { cause }));
+  }
+
+  private onConnect(client: MqttClient, connack: IConnackPacket): void {
+    if (client !== this.client) return;
+    this.attempts = 0;
+    this.reported = false;
+    this.setStatus('connected');
+    this.hooks.connect?.(connack);
+    // Without a session on the broker, every filter has to be asked for again.
+    for (const entry of this.entries.values()) {
+      if (!connack.sessionPresent) entry.sent = undefined;
+      this.dirty.add(entry);
+    }
+    this.flush();
+    for (const item of this.queue.splice(0)) this.send(client, item);
+  }
+
+  private onError(client: MqttClient, error: Error & { code?: number | string }): void {
+    if (client !== this.client) return;
+    const url = this.config?.url ?? '';
+    if (typeof error.code === 'number' && /refused/i.test(error.message)) {
+      const diagnosis = connackRefused(error.code);
+      this.fail(diagnosis, error);
+      if (FINAL_REFUSALS.has(error.code)) {
+        this.endClient();
+        this.setStatus('disconnected');
+      }
+      return;
+    }
+    this.fail(connectionFailed(url, error.message), error);
+  }
+
+  private onClose(client: MqttClient): void {
+    if (client !== this.client) return;
+    const wasConnected = this.status === 'connected';
+    for (const entry of this.entries.values()) entry.sent = undefined;
+    if (!wasConnected && !this.reported && this.config) {
+      this.fail(connectionFailed(this.config.url, 'the connection closed before the broker accepted it'));
+    }
+    this.reported = false;
+    if (wasConnected) this.hooks.disconnect?.();
+    const period = this.config?.options?.reconnectPeriod ?? 1000;
+    if (period > 0) {
+      this.setStatus('reconnecting');
+      this.scheduleReconnect(client, period);
+    } else {
+      this.setStatus('disconnected');
+    }
+  }
+
+  /** Exponential back-off with jitter, from `period` up to `reconnectMaxPeriod`. */
+  private scheduleReconnect(client: MqttClient, period: number): void {
+    if (this.reconnectTimer !== undefined) return;
+    const max = Math.max(period, this.config?.reconnectMaxPeriod ?? 30000);
+    const ceiling = Math.min(max, period * 2 ** this.attempts);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.attempts++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (client !== this.client) return;
+      // Keep the stores, so that QoS 1 and 2 messages in flight are sent again.
+      client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
+    }, delay);
+  }
+
+  private endClient(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const client = this.client;
+    this.client = undefined;
+    for (const entry of this.entries.values()) entry.sent = undefined;
+    if (client) {
+      client.removeAllListeners('message');
+      client.on('error', () => {});
+      client.end(!client.connected);
+    }
+  }
+
+  private markDirty(entry: Entry): void {
+    this.dirty.add(entry);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Everything asked for in this task goes out in one SUBSCRIBE and one UNSUBSCRIBE packet.
+    nextTask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const client = this.client;
+    const connected = client !== undefined && this.status === 'connected';
+    const subscriptions: ISubscriptionMap = {};
+    const unsubscribe: string[] = [];
+    for (const entry of this.dirty) {
+      if (entry.listeners.size === 0) {
+        if (entry.sent !== undefined) {
+          if (!connected) continue;
+          unsubscribe.push(entry.filter);
+        }
+        this.entries.delete(entry.filter);
+        continue;
+      }
+      if (!connected) continue;
+      let qos: QoS = 0;
+      for (const listener of entry.listeners) qos = Math.max(qos, listener.options.qos ?? 0) as QoS;
+      if (entry.sent !== undefined && entry.sent >= qos) continue;
+      const first = entry.listeners.values().next().value!.options;
+      subscriptions[entry.filter] = {
+        qos,
+        nl: first.noLocal ?? false,
+        rap: first.retainAsPublished ?? false,
+        rh: first.retainHandling ?? 0,
+      };
+      entry.sent = qos;
+    }
+    // Offline, nothing is sent: the next connect marks every entry dirty again.
+    this.dirty.clear();
+    if (!connected) return;
+    const filters = Object.keys(subscriptions);
+    if (filters.length > 0) {
+      client.subscribe(subscriptions, (error, granted) => {
+        if (client !== this.client) return;
+        if (error) {
+          for (const filter of filters) this.refuse(filter, 0x80, error);
+          return;
+        }
+        for (const grant of granted ?? []) {
+          if (grant.qos >= 0x80) this.refuse(grant.topic, grant.qos);
+        }
+      });
+    }
+    if (unsubscribe.length > 0) client.unsubscribe(unsubscribe);
+  }
+
+  private refuse(filter: string, code: number, cause?: unknown): void {
+    const entry = this.entries.get(filter);
+    if (!entry) return;
+    const error = new MqttDiagnosticError(subscribeRefused(filter, code), { cause });
+    for (const listener of entry.listeners) listener.options.onError?.(error);
+  }
+
+  private dispatch(topic: string, payload: Uint8Array, packet: IPublishPacket): void {
+    const raw: RawMessage = {
+      topic,
+      payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+      qos: packet.qos,
+      retain: packet.retain,
+      properties: packet.properties,
+      receivedAt: Date.now(),
+    };
+    // Decode once per message for each (type, path) that its listeners ask for.
+    const decoded = new Map<string, Decoded>();
+    this.entries.match(topic, (entry) => {
+      const last = entry.last;
+      last.delete(topic);
+      last.set(topic, raw);
+      if (last.size > LAST_VALUES_PER_FILTER) last.delete(last.keys().next().value!);
+      for (const listener of entry.listeners) this.deliver(listener, raw, decoded);
+    });
+  }
+
+  /**
+   * Hands `raw` to one listener, decoded as it asks. A payload that cannot be decoded is still
+   * delivered (with `value` undefined), after an error that says why.
+   */
+  private deliver(listener: Listener, raw: RawMessage, decoded = new Map<string, Decoded>()): void {
+    const { type = 'auto', path = '', onError } = listener.options;
+    const key = `${type}|${path}`;
+    let result = decoded.get(key);
+    if (!result) {
+      try {
+        result = { value: decodePayload(raw.payload, type, path) };
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        result = { value: undefined, error };
+      }
+      decoded.set(key, result);
+    }
+    if (result.error) onError?.(result.error);
+    const value = result.value;
+    const message: MqttMessage = {
+      topic: raw.topic,
+      payload: raw.payload,
+      value,
+      params: filterParams(listener.parsed, raw.topic),
+      qos: raw.qos,
+      retain: raw.retain,
+      properties: raw.properties,
+      receivedAt: raw.receivedAt,
+    };
+    try {
+      listener.onMessage(message);
+    } catch (error) {
+      console.error('mqtt-elements: a message listener threw', error);
+    }
+  }
+}

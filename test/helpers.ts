@@ -1,0 +1,72 @@
+import { waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { MqttConnection } from '../src/index.js';
+
+/** The ws url of a test broker (aedes, started on demand; `main` runs for the whole suite). */
+export async function brokerUrl(name = 'main'): Promise<string> {
+  return (await executeServerCommand<{ url: string }, { name: string }>('broker-start', { name })).url;
+}
+
+/** Stops a test broker; `brokerUrl(name)` starts it again on the same port. */
+export async function stopBroker(name = 'main'): Promise<void> {
+  await executeServerCommand('broker-stop', { name });
+}
+
+export interface BrokerStats {
+  subscribePackets: number;
+  unsubscribePackets: number;
+  published: number;
+}
+
+/** Packet counters of a test broker since it started. */
+export function brokerStats(name = 'main'): Promise<BrokerStats> {
+  return executeServerCommand<BrokerStats, { name: string }>('broker-stats', { name });
+}
+
+/** The subscriptions a test broker holds whose filter starts with `prefix`. */
+export function brokerSubscriptions(prefix: string, name = 'main'): Promise<{ clientId: string; filter: string; qos: number }[]> {
+  return executeServerCommand('broker-subscriptions', { name, prefix });
+}
+
+/** Publishes from the broker itself, `count` times (`{i}` in topic or payload is the index). */
+export async function brokerPublish(options: { topic: string; payload?: string; qos?: number; retain?: boolean; count?: number; name?: string }): Promise<void> {
+  await executeServerCommand('broker-publish', options);
+}
+
+/** A mosquitto broker (MQTT 3.1.1 and 5), started once for the suite. */
+export async function mosquittoUrl(): Promise<string> {
+  return (await executeServerCommand<{ url: string }>('mosquitto-start')).url;
+}
+
+let counter = 0;
+/** A topic prefix no other test uses. */
+export function uniqueTopic(name = 't'): string {
+  return `test/${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}/${name}`;
+}
+
+/** Waits until the connection reports `connected`. */
+export async function connected(el: MqttConnection, timeout = 5000): Promise<void> {
+  await waitUntil(() => el.status === 'connected', `not connected: ${el.error ?? el.status}`, { timeout });
+}
+
+/** Waits until the broker holds exactly `count` subscriptions under `prefix`. */
+export async function subscriptionsAtBroker(prefix: string, count: number, name = 'main'): Promise<void> {
+  let last: unknown[] = [];
+  await waitUntil(
+    async () => (last = await brokerSubscriptions(prefix, name)).length === count,
+    `expected ${count} subscriptions under ${prefix}`,
+    { timeout: 5000, interval: 20 }
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; the broker holds ${JSON.stringify(last)}`);
+  });
+}
+
+/** Resolves after the next animation frame. */
+export function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => resolve()));
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

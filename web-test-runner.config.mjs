@@ -1,0 +1,96 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { startBroker } from './scripts/broker.mjs';
+import { startMosquitto } from './scripts/mosquitto.mjs';
+
+/**
+ * Starts the test brokers and lets browser tests drive them through `executeServerCommand`
+ * (see test/helpers.ts): aedes brokers by name (`main` starts with the runner), stopped and
+ * restarted on the same port; a mosquitto broker on demand.
+ */
+function brokerPlugin() {
+  /** @type {Map<string, Awaited<ReturnType<typeof startBroker>>>} */
+  const brokers = new Map();
+  const ports = new Map();
+  let mosquitto;
+
+  async function start(name) {
+    const running = brokers.get(name);
+    if (running) return running;
+    const broker = await startBroker({ port: ports.get(name) ?? 0, ipv6: false });
+    ports.set(name, broker.port);
+    brokers.set(name, broker);
+    return broker;
+  }
+
+  function get(name = 'main') {
+    const broker = brokers.get(name);
+    if (!broker) throw new Error(`broker "${name}" is not running`);
+    return broker;
+  }
+
+  const commands = {
+    'broker-start': async ({ name = 'main' } = {}) => ({ url: (await start(name)).url }),
+    'broker-stop': async ({ name = 'main' } = {}) => {
+      const broker = brokers.get(name);
+      brokers.delete(name);
+      await broker?.close();
+      return true;
+    },
+    'broker-stats': ({ name } = {}) => ({ ...get(name).stats }),
+    'broker-subscriptions': ({ name, prefix = '' } = {}) => get(name).subscriptions(prefix),
+    'broker-clients': ({ name } = {}) => get(name).clients(),
+    'broker-publish': async ({ name, topic, payload = '', qos = 0, retain = false, count = 1 } = {}) => {
+      const broker = get(name);
+      for (let i = 0; i < count; i++) {
+        const text = typeof payload === 'string' ? payload.replaceAll('{i}', String(i)) : JSON.stringify(payload);
+        await broker.publish({ topic: topic.replaceAll('{i}', String(i)), payload: text, qos, retain });
+      }
+      return count;
+    },
+    'mosquitto-start': async () => {
+      mosquitto ??= await startMosquitto();
+      return { url: mosquitto.url };
+    },
+  };
+
+  return {
+    name: 'mqtt-brokers',
+    async serverStart() {
+      await start('main');
+    },
+    async serverStop() {
+      await Promise.all([...brokers.values()].map((broker) => broker.close()));
+      await mosquitto?.close();
+    },
+    async executeCommand({ command, payload }) {
+      const run = commands[command];
+      return run ? await run(payload) : undefined;
+    },
+  };
+}
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'production'] },
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), brokerPlugin()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--disable-sync',
+        ],
+      },
+    }),
+  ],
+  concurrency: 1,
+  testFramework: { config: { timeout: 15000 } },
+};
