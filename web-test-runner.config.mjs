@@ -17,7 +17,15 @@ function brokerPlugin() {
   async function start(name) {
     const running = brokers.get(name);
     if (running) return running;
-    const broker = await startBroker({ port: ports.get(name) ?? 0, ipv6: false });
+    // The `auth` broker accepts alice/secret only, for tests of refused connections.
+    const authenticate =
+      name === 'auth'
+        ? (_client, username, password, done) => {
+            if (username === 'alice' && String(password) === 'secret') return done(null, true);
+            done(Object.assign(new Error('bad user name or password'), { returnCode: 4 }), false);
+          }
+        : undefined;
+    const broker = await startBroker({ port: ports.get(name) ?? 0, ipv6: false, authenticate });
     ports.set(name, broker.port);
     brokers.set(name, broker);
     return broker;

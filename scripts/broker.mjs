@@ -18,8 +18,8 @@ function listen(server, port, host) {
  * that `localhost` works whichever address the browser tries first).
  * Counts SUBSCRIBE and UNSUBSCRIBE packets, and lists the subscriptions it holds.
  */
-export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.0.1', ipv6 = true } = {}) {
-  const broker = await Aedes.createBroker();
+export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.0.1', ipv6 = true, authenticate } = {}) {
+  const broker = await Aedes.createBroker(authenticate ? { authenticate } : {});
   const stats = { subscribePackets: 0, unsubscribePackets: 0, published: 0 };
   broker.on('subscribe', () => stats.subscribePackets++);
   broker.on('unsubscribe', () => stats.unsubscribePackets++);

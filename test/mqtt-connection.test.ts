@@ -1,0 +1,197 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { MqttConnection, MqttErrorEvent, MqttStatusEvent, type MqttMessage } from '../src/index.js';
+import { brokerPublish, brokerSubscriptions, brokerUrl, connected, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+
+describe('<mqtt-connection>', () => {
+  let url: string;
+  before(async () => {
+    url = await brokerUrl();
+  });
+
+  it('connects, reflects its status and fires mqtt-status and mqtt-connect', async () => {
+    const el = document.createElement('mqtt-connection');
+    const statuses: string[] = [];
+    el.addEventListener('mqtt-status', (e) => statuses.push(`${e.detail.previous}->${e.detail.status}`));
+    const connect = oneEvent(el, 'mqtt-connect');
+    el.url = url;
+    document.body.append(el);
+    const event = await connect;
+    expect(event.detail.connack).to.have.property('returnCode', 0);
+    expect(event.bubbles && event.composed).to.be.true;
+    expect(el.status).to.equal('connected');
+    expect(el.getAttribute('status')).to.equal('connected');
+    expect(statuses).to.deep.equal(['disconnected->connecting', 'connecting->connected']);
+    const gone = oneEvent(el, 'mqtt-status');
+    await el.disconnect();
+    expect((await gone).detail.status).to.equal('disconnected');
+    expect(el.getAttribute('status')).to.equal('disconnected');
+    el.remove();
+  });
+
+  it('stays disconnected without a url', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection></mqtt-connection>`);
+    await sleep(50);
+    expect(el.status).to.equal('disconnected');
+    expect(el.client).to.equal(undefined);
+  });
+
+  it('passes its attributes to the MQTT.js client', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection
+      url=${url}
+      client-id="kit-test-1"
+      username="ann"
+      password="secret"
+      keepalive="15"
+      clean="false"
+      connect-timeout="4000"
+      will-topic="wills/kit-test-1"
+      will-payload="gone"
+      will-qos="1"
+      will-retain
+    ></mqtt-connection>`);
+    await connected(el);
+    const options = el.client!.options;
+    expect(options.clientId).to.equal('kit-test-1');
+    expect(options.username).to.equal('ann');
+    expect(String(options.password)).to.equal('secret');
+    expect(options.keepalive).to.equal(15);
+    expect(options.clean).to.equal(false);
+    expect(options.connectTimeout).to.equal(4000);
+    expect(options.will).to.deep.include({ topic: 'wills/kit-test-1', qos: 1, retain: true });
+    expect(String(options.will!.payload)).to.equal('gone');
+    expect(await executeServerCommand<string[]>('broker-clients', { name: 'main' })).to.include('kit-test-1');
+    await el.disconnect();
+  });
+
+  it('never reflects a password set as a property', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection manual></mqtt-connection>`);
+    el.password = 'hunter2';
+    await el.updateComplete;
+    expect(el.hasAttribute('password')).to.be.false;
+    expect(el.outerHTML).not.to.contain('hunter2');
+  });
+
+  it('makes a random client id', async () => {
+    const [a, b] = [new MqttConnection(), new MqttConnection()];
+    expect(a.clientId).to.match(/^mqtt-elements_[0-9a-f]{8}$/);
+    expect(a.clientId).not.to.equal(b.clientId);
+  });
+
+  it('waits for connect() when manual', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection manual url=${url}></mqtt-connection>`);
+    await sleep(100);
+    expect(el.status).to.equal('disconnected');
+    el.connect();
+    await connected(el);
+    await el.disconnect();
+  });
+
+  it('publishes and subscribes through its methods', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url}></mqtt-connection>`);
+    const topic = uniqueTopic('methods');
+    const got: MqttMessage[] = [];
+    const off = el.subscribe(topic, (m) => got.push(m), { qos: 1, type: 'json' });
+    await subscriptionsAtBroker(topic, 1);
+    await el.publish(topic, '{"n":1}', { qos: 1 });
+    await waitUntil(() => got.length === 1);
+    expect(got[0]).to.deep.include({ topic, value: { n: 1 }, qos: 1, retain: false });
+    off();
+    await subscriptionsAtBroker(topic, 0);
+    await el.disconnect();
+  });
+
+  it('explains a url a browser cannot use, and keeps working', async () => {
+    const el = document.createElement('mqtt-connection');
+    const error = oneEvent(el, 'mqtt-error');
+    el.url = 'mqtt://broker.example:1883';
+    document.body.append(el);
+    const event: MqttErrorEvent = await error;
+    expect(event.detail.hint).to.contain('ws://');
+    expect(el.status).to.equal('disconnected');
+    expect(el.getAttribute('error')).to.contain('ws://');
+    el.url = url;
+    await connected(el);
+    expect(el.hasAttribute('error'), 'cleared on connect').to.be.false;
+    await el.disconnect();
+    el.remove();
+  });
+
+  it('explains a refused connection in words', async () => {
+    const authUrl = await brokerUrl('auth');
+    const el = document.createElement('mqtt-connection');
+    el.url = authUrl;
+    el.username = 'mallory';
+    el.password = 'wrong';
+    const error = oneEvent(el, 'mqtt-error');
+    document.body.append(el);
+    const event: MqttErrorEvent = await error;
+    expect(event.detail.code).to.equal(4);
+    expect(event.detail.error.message).to.contain('bad user name or password');
+    expect(event.detail.hint).to.contain('username and password');
+    expect(JSON.stringify(event.detail)).not.to.contain('wrong');
+    await waitUntil(() => el.status === 'disconnected');
+    el.username = 'alice';
+    el.password = 'secret';
+    await connected(el);
+    await el.disconnect();
+    el.remove();
+  });
+
+  it('explains a broker it cannot reach', async () => {
+    const el = document.createElement('mqtt-connection');
+    el.url = 'ws://127.0.0.1:9/';
+    el.reconnectPeriod = 0;
+    const error = oneEvent(el, 'mqtt-error');
+    document.body.append(el);
+    const event: MqttErrorEvent = await error;
+    expect(event.detail.hint).to.contain('/mqtt');
+    await waitUntil(() => el.status === 'disconnected');
+    el.remove();
+  });
+
+  it('moves its subscriptions to a new url', async () => {
+    const second = await brokerUrl('second');
+    const topic = uniqueTopic('url-change');
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
+      <mqtt-value topic=${topic}></mqtt-value>
+    </mqtt-connection>`);
+    await subscriptionsAtBroker(topic, 1, 'main');
+    el.url = second;
+    await subscriptionsAtBroker(topic, 1, 'second');
+    await subscriptionsAtBroker(topic, 0, 'main');
+    await brokerPublish({ name: 'second', topic, payload: '42' });
+    const value = el.querySelector('mqtt-value')!;
+    await waitUntil(() => value.shadowRoot!.textContent!.includes('42'));
+    await el.disconnect();
+  });
+
+  it('ends its client when removed', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} client-id="kit-removed"></mqtt-connection>`);
+    await connected(el);
+    el.remove();
+    await waitUntil(async () => !(await executeServerCommand<string[]>('broker-clients', { name: 'main' })).includes('kit-removed'));
+    expect(el.status).to.equal('disconnected');
+  });
+
+  it('keeps its client when moved within the page', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url}></mqtt-connection>`);
+    await connected(el);
+    const client = el.client;
+    const other = document.createElement('section');
+    document.body.append(other);
+    other.append(el);
+    await sleep(50);
+    expect(el.client).to.equal(client);
+    expect(el.status).to.equal('connected');
+    other.remove();
+  });
+
+  it('fires mqtt-status as a composed, bubbling CustomEvent class', async () => {
+    const event = new MqttStatusEvent({ status: 'connected', previous: 'connecting' });
+    expect(event).to.be.instanceOf(CustomEvent);
+    expect(event.type).to.equal('mqtt-status');
+    expect(event.bubbles && event.composed).to.be.true;
+    expect(await brokerSubscriptions('nothing/')).to.deep.equal([]);
+  });
+});
