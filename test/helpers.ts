@@ -1,3 +1,5 @@
+// Importing the kit defines its elements for every test file that uses these helpers.
+import '../src/index.js';
 import { waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { MqttConnection } from '../src/index.js';
