@@ -37,7 +37,7 @@ export async function brokerPublish(options: { topic: string; payload?: string; 
 
 /** A mosquitto broker (MQTT 3.1.1 and 5), started once for the suite. */
 export async function mosquittoUrl(): Promise<string> {
-  return (await executeServerCommand<{ url: string }>('mosquitto-start')).url;
+  return (await executeServerCommand<{ url: string }, undefined>('mosquitto-start')).url;
 }
 
 let counter = 0;

@@ -60,7 +60,7 @@ describe('<mqtt-connection>', () => {
     expect(options.connectTimeout).to.equal(4000);
     expect(options.will).to.deep.include({ topic: 'wills/kit-test-1', qos: 1, retain: true });
     expect(String(options.will!.payload)).to.equal('gone');
-    expect(await executeServerCommand<string[]>('broker-clients', { name: 'main' })).to.include('kit-test-1');
+    expect(await executeServerCommand<string[], { name: string }>('broker-clients', { name: 'main' })).to.include('kit-test-1');
     await el.disconnect();
   });
 
@@ -170,7 +170,7 @@ describe('<mqtt-connection>', () => {
     const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} client-id="kit-removed"></mqtt-connection>`);
     await connected(el);
     el.remove();
-    await waitUntil(async () => !(await executeServerCommand<string[]>('broker-clients', { name: 'main' })).includes('kit-removed'));
+    await waitUntil(async () => !(await executeServerCommand<string[], { name: string }>('broker-clients', { name: 'main' })).includes('kit-removed'));
     expect(el.status).to.equal('disconnected');
   });
 

@@ -5,13 +5,13 @@ import { brokerUrl, connected, sleep, subscriptionsAtBroker, uniqueTopic } from 
 
 /** A small custom form control of our own: a switch with `checked`, firing `change`. */
 class TestSwitch extends LitElement {
-  static properties = { checked: { type: Boolean } };
+  static override properties = { checked: { type: Boolean } };
   checked = false;
   toggle() {
     this.checked = !this.checked;
     this.dispatchEvent(new Event('change', { bubbles: true }));
   }
-  render() {
+  override render() {
     return html`<button role="switch" aria-checked=${String(this.checked)} @click=${this.toggle}>switch</button>`;
   }
 }

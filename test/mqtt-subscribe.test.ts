@@ -131,7 +131,7 @@ describe('<mqtt-subscribe>', () => {
     customElements.define(
       tag,
       class extends LitElement {
-        render() {
+        override render() {
           return html`<div><mqtt-value topic=${topic}></mqtt-value></div>`;
         }
       }

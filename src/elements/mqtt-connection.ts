@@ -57,6 +57,7 @@ function randomClientId(): string {
  * Reconnects with exponential back-off; subscriptions and queued publishes follow every reconnect
  * and every change of `url`.
  *
+ * @tag mqtt-connection
  * @summary A connection to an MQTT broker over WebSocket.
  *
  * @slot - The page content; subscribers and publishers inside it use this connection.

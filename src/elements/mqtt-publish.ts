@@ -20,6 +20,7 @@ const DEFAULT_EVENTS = ['click', 'change', 'submit'];
  * textarea's `change`, a form's `submit`), or when `publish()` is called. While the connection is not
  * `connected`, it carries the `offline` attribute and queues what it publishes.
  *
+ * @tag mqtt-publish
  * @summary Publishes what its control says.
  *
  * @slot - The control: a button, input, select, textarea, form or custom form control.

@@ -11,6 +11,7 @@ import type { MqttMessage } from '../session/message.js';
  * `connection`), and fires `mqtt-message` once for every message, in order. With `bind`, writes each
  * value to its children (at most once per animation frame). Renders its children unchanged.
  *
+ * @tag mqtt-subscribe
  * @summary Receives the messages of a topic filter.
  *
  * @slot - Any content; `bind` writes to it.

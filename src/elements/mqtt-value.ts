@@ -15,6 +15,7 @@ export type ValueLevel = 'low' | 'normal' | 'high';
  * at most once per animation frame, always ending on the latest value. The value is always set as
  * text, never as HTML.
  *
+ * @tag mqtt-value
  * @summary The live value of a topic, as text.
  *
  * @csspart value - The formatted value.

@@ -1,0 +1,99 @@
+// npm start: the embedded broker (aedes on ws://localhost:8083/mqtt), simulated devices, and the
+// demo pages served at a printed http://localhost URL. Ctrl-C stops everything.
+//   MQTT_PORT=9001 PORT=8080 npm start     (or: node demo/server.mjs --mqtt-port 9001 --port 8080)
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBroker } from '../scripts/broker.mjs';
+import { startSimulator } from './simulator.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const mqttPort = Number(arg('mqtt-port') ?? process.env.MQTT_PORT ?? 8083);
+const httpPort = Number(arg('port') ?? process.env.PORT ?? 8000);
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+/** Only these folders are served. */
+const SERVED = ['demo', 'dist'];
+
+function serve(req, res) {
+  const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+  if (path === '/') {
+    res.writeHead(302, { location: '/demo/' });
+    res.end();
+    return;
+  }
+  let file = normalize(join(root, path));
+  const top = file.slice(root.length).split(sep)[0];
+  if (!file.startsWith(root) || !SERVED.includes(top)) {
+    res.writeHead(404).end('Not found\n');
+    return;
+  }
+  try {
+    if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    statSync(file);
+  } catch {
+    const hint = top === 'dist' ? ' (run npm run build)' : '';
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found${hint}\n`);
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  createReadStream(file).pipe(res);
+}
+
+function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+let broker;
+try {
+  broker = await startBroker({ port: mqttPort });
+} catch (error) {
+  console.error(`Cannot start the MQTT broker on port ${mqttPort}: ${error.message}\nIs another broker running there? Try MQTT_PORT=9001 npm start`);
+  process.exit(1);
+}
+const stopSimulator = startSimulator(broker.broker);
+const http = createServer(serve);
+let port;
+try {
+  port = await listen(http, httpPort);
+} catch {
+  port = await listen(http, 0);
+}
+
+const page = `http://localhost:${port}/demo/`;
+console.log(`
+  mqtt-elements demo
+  Dashboard:  ${page}
+  Broker:     ws://localhost:${broker.port}/mqtt  (aedes, with simulated devices publishing under home/)
+  Press Ctrl-C to stop.
+${broker.port !== 8083 ? '  Note: demo/index.html connects to port 8083; change its url attribute to match.\n' : ''}`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  stopSimulator();
+  http.closeAllConnections?.();
+  await Promise.all([new Promise((resolve) => http.close(resolve)), broker.close()]);
+  console.log('Stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
