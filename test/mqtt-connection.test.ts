@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { MqttConnection, MqttErrorEvent, MqttStatusEvent, type MqttMessage } from '../src/index.js';
-import { brokerPublish, brokerSubscriptions, brokerUrl, connected, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, brokerSubscriptions, brokerUrl, connected, mosquittoUrl, sleep, stopBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 describe('<mqtt-connection>', () => {
   let url: string;
@@ -193,5 +193,104 @@ describe('<mqtt-connection>', () => {
     expect(event.type).to.equal('mqtt-status');
     expect(event.bubbles && event.composed).to.be.true;
     expect(await brokerSubscriptions('nothing/')).to.deep.equal([]);
+  });
+});
+
+describe('<mqtt-connection> with faults and MQTT 5', () => {
+  it('fires mqtt-disconnect when the broker goes away, reconnects and resubscribes', async () => {
+    const url = await brokerUrl('flaky');
+    const topic = uniqueTopic('flaky');
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400">
+      <mqtt-value topic=${topic}></mqtt-value>
+    </mqtt-connection>`);
+    await subscriptionsAtBroker(topic, 1, 'flaky');
+    const disconnected = oneEvent(el, 'mqtt-disconnect');
+    await stopBroker('flaky');
+    await disconnected;
+    await waitUntil(() => el.status === 'reconnecting');
+    await sleep(300);
+    const reconnected = oneEvent(el, 'mqtt-connect');
+    await brokerUrl('flaky');
+    await reconnected;
+    await subscriptionsAtBroker(topic, 1, 'flaky');
+    await brokerPublish({ name: 'flaky', topic, payload: '"back"' });
+    const value = el.querySelector('mqtt-value')!;
+    await waitUntil(() => value.value === 'back');
+    await el.disconnect();
+  });
+
+  it('does not reconnect when reconnect-period is 0', async () => {
+    const url = await brokerUrl('once');
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="0"></mqtt-connection>`);
+    await connected(el);
+    await stopBroker('once');
+    await waitUntil(() => el.status === 'disconnected');
+    await brokerUrl('once');
+    await sleep(500);
+    expect(el.status).to.equal('disconnected');
+  });
+
+  it('has the broker publish its last will when the connection dies', async () => {
+    const url = await brokerUrl();
+    const topic = uniqueTopic('will');
+    const watcher = await fixture<MqttConnection>(html`<mqtt-connection url=${url}></mqtt-connection>`);
+    const got: MqttMessage[] = [];
+    watcher.subscribe(topic, (m) => got.push(m));
+    await subscriptionsAtBroker(topic, 1);
+    const el = document.createElement('mqtt-connection');
+    el.url = url;
+    el.will = { topic, payload: 'lost', qos: 1 };
+    el.reconnectPeriod = 0;
+    document.body.append(el);
+    await connected(el);
+    (el.client as unknown as { stream: { destroy(): void } }).stream.destroy();
+    await waitUntil(() => got.length === 1, 'no will');
+    expect(got[0].value).to.equal('lost');
+    el.remove();
+    await watcher.disconnect();
+  });
+
+  it('merges options last, as an escape hatch', async () => {
+    const el = document.createElement('mqtt-connection');
+    el.url = await brokerUrl();
+    el.keepalive = 30;
+    el.options = { keepalive: 7 };
+    document.body.append(el);
+    await connected(el);
+    expect(el.client!.options.keepalive).to.equal(7);
+    await el.disconnect();
+    el.remove();
+  });
+
+  it('speaks MQTT 5 with a session expiry to mosquitto', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${await mosquittoUrl()} protocol-version="5" session-expiry="60"></mqtt-connection>`);
+    await connected(el);
+    expect(el.client!.options.protocolVersion).to.equal(5);
+    expect(el.client!.options.properties).to.deep.equal({ sessionExpiryInterval: 60 });
+    await el.disconnect();
+  });
+
+  it('honours retain-handling="2": no retained message on subscribe', async () => {
+    const url = await mosquittoUrl();
+    const topic = uniqueTopic('rh');
+    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} protocol-version="5"></mqtt-connection>`);
+    await connected(el);
+    await el.publish(topic, 'kept', { qos: 1, retain: true });
+    const wrapper = await fixture(html`<div>
+      <mqtt-subscribe connection="rh-conn" topic=${topic} retain-handling="2"></mqtt-subscribe>
+      <mqtt-subscribe connection="rh-conn-2" topic=${topic}></mqtt-subscribe>
+    </div>`);
+    const [never, always] = [...wrapper.querySelectorAll('mqtt-subscribe')];
+    const seen = { never: 0, always: 0 };
+    never.addEventListener('mqtt-message', () => seen.never++);
+    always.addEventListener('mqtt-message', () => seen.always++);
+    el.id = 'rh-conn';
+    const other = await fixture<MqttConnection>(html`<mqtt-connection id="rh-conn-2" url=${url} protocol-version="5"></mqtt-connection>`);
+    await waitUntil(() => seen.always === 1, 'the plain subscriber got no retained message');
+    await sleep(200);
+    expect(seen.never).to.equal(0);
+    await el.publish(topic, '', { qos: 1, retain: true });
+    await el.disconnect();
+    await other.disconnect();
   });
 });

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { MqttSession } from '../src/session/session.js';
 import type { ConnectionStatus, MqttMessage } from '../src/session/message.js';
-import { brokerPublish, brokerStats, brokerUrl, sleep, stopBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, brokerStats, brokerSubscriptions, brokerUrl, sleep, stopBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 async function openSession(url: string): Promise<{ session: MqttSession; statuses: ConnectionStatus[]; errors: Error[] }> {
   const statuses: ConnectionStatus[] = [];
@@ -24,7 +24,7 @@ describe('MqttSession (DOM-free, real broker)', () => {
     const before = await brokerStats();
     const offs = Array.from({ length: 50 }, (_, i) => session.subscribe(`${prefix}/+`, () => {}, { qos: i === 7 ? 1 : 0 }));
     await subscriptionsAtBroker(prefix, 1);
-    const [sub] = await (await import('./helpers.js')).brokerSubscriptions(prefix);
+    const [sub] = await brokerSubscriptions(prefix);
     expect(sub.qos, 'the highest QoS asked for').to.equal(1);
     expect((await brokerStats()).subscribePackets - before.subscribePackets).to.equal(1);
     offs.forEach((off) => off());
