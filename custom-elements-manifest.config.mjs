@@ -11,6 +11,8 @@ function documentedEventsOnly() {
     packageLinkPhase({ customElementsManifest }) {
       for (const mod of customElementsManifest.modules) {
         for (const declaration of mod.declarations ?? []) {
+          // Attributes observed only by hand (such as `id`) are not part of the element's API.
+          if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => a.fieldName || a.description);
           if (!declaration.events) continue;
           const seen = new Set();
           declaration.events = declaration.events.filter((event) => {

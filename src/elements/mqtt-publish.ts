@@ -1,5 +1,6 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import type { PayloadType } from '../session/codec.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { checkQos, checkType } from '../controllers/subscription-controller.js';
@@ -7,6 +8,7 @@ import { controlValue, defaultEventFor, findControl, isControl } from '../dom/co
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
 import { encodePayload, PayloadError } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
+import type { QoS } from '../session/message.js';
 import { validateTopic } from '../session/topic.js';
 
 /** For publishes nobody awaits: their errors were reported with `mqtt-error` already. */
@@ -39,10 +41,10 @@ export class MqttPublish extends LitElement {
   @property() topic?: string;
 
   /** QoS to publish at: 0, 1 or 2. */
-  @property({ type: Number }) qos = 0;
+  @property({ type: Number }) qos: QoS = 0;
 
   /** How the value is encoded: `auto`, `text`, `json`, `number`, `boolean` or `bytes`. */
-  @property() type = 'auto';
+  @property() type: PayloadType = 'auto';
 
   /** The id of the `<mqtt-connection>` to use instead of the nearest ancestor. */
   @property() connection?: string;

@@ -1,10 +1,11 @@
 import { css, html, LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
+import type { PayloadType } from '../session/codec.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
 import { applyBinding, checkBinding } from '../dom/bind.js';
 import { MqttMessageEvent } from '../events.js';
-import type { MqttMessage } from '../session/message.js';
+import type { MqttMessage, QoS } from '../session/message.js';
 
 /**
  * Subscribes to a topic filter while it is inside a connected `<mqtt-connection>` (or names one with
@@ -30,10 +31,10 @@ export class MqttSubscribe extends LitElement {
   @property() topic?: string;
 
   /** Highest QoS to receive at: 0, 1 or 2. */
-  @property({ type: Number }) qos = 0;
+  @property({ type: Number }) qos: QoS = 0;
 
   /** How payloads are decoded: `auto`, `text`, `json`, `number`, `boolean` or `bytes`. */
-  @property() type = 'auto';
+  @property() type: PayloadType = 'auto';
 
   /** A field to extract from a JSON payload (`a.b[0].c`); implies JSON. */
   @property() path?: string;
