@@ -1,11 +1,8 @@
-import { css, html, LitElement } from 'lit';
+import { css, html } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PayloadType } from '../session/codec.js';
-import { ErrorReporter } from '../controllers/error-reporter.js';
-import { SubscriptionController } from '../controllers/subscription-controller.js';
+import type { SubscriptionRequest } from '../controllers/subscription-controller.js';
 import { applyBinding, checkBinding } from '../dom/bind.js';
-import { MqttMessageEvent } from '../events.js';
-import type { MqttMessage, QoS } from '../session/message.js';
+import { MqttSubscriberElement } from './subscriber-element.js';
 
 /**
  * Subscribes to a topic filter while it is inside a connected `<mqtt-connection>` (or names one with
@@ -20,27 +17,12 @@ import type { MqttMessage, QoS } from '../session/message.js';
  * @event {MqttMessageEvent} mqtt-message - A message arrived. `detail` is the `MqttMessage`: `{ topic, payload, value, params, qos, retain, properties?, receivedAt }`.
  * @event {MqttErrorEvent} mqtt-error - An invalid filter, a payload that cannot be decoded as asked, a refused subscription. `detail: { error, code?, hint }`.
  */
-export class MqttSubscribe extends LitElement {
+export class MqttSubscribe extends MqttSubscriberElement {
   static override styles = css`
     :host {
       display: contents;
     }
   `;
-
-  /** Topic filter; `+` and `#` wildcards, and named wildcards (`+room`, `#rest`) whose matches appear in `message.params`. */
-  @property() topic?: string;
-
-  /** Highest QoS to receive at: 0, 1 or 2. */
-  @property({ type: Number }) qos: QoS = 0;
-
-  /** How payloads are decoded: `auto`, `text`, `json`, `number`, `boolean` or `bytes`. */
-  @property() type: PayloadType = 'auto';
-
-  /** A field to extract from a JSON payload (`a.b[0].c`); implies JSON. */
-  @property() path?: string;
-
-  /** The id of the `<mqtt-connection>` to use instead of the nearest ancestor. */
-  @property() connection?: string;
 
   /** Sets each value on the children: a property name (`checked`, `value`, `textContent`, ...) or `attr:NAME`. */
   @property() bind?: string;
@@ -60,43 +42,24 @@ export class MqttSubscribe extends LitElement {
   /** MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
   @property({ attribute: 'retain-handling', type: Number }) retainHandling = 0;
 
-  /** The last decoded value. */
-  value: unknown;
-
-  /** The last message. */
-  message: MqttMessage | undefined;
-
-  private readonly reporter = new ErrorReporter(this);
   private framePending = false;
 
-  constructor() {
-    super();
-    new SubscriptionController(this, {
-      reporter: this.reporter,
-      request: () =>
-        this.paused
-          ? undefined
-          : {
-              filter: this.topic,
-              qos: this.qos,
-              type: this.type,
-              path: this.path,
-              noLocal: this.noLocal,
-              retainAsPublished: this.retainAsPublished,
-              retainHandling: this.retainHandling,
-            },
-      onMessage: (message) => this.receive(message),
-    });
+  protected override subscription(): SubscriptionRequest | undefined {
+    const request = super.subscription();
+    if (!request || this.paused) return undefined;
+    return {
+      ...request,
+      noLocal: this.noLocal,
+      retainAsPublished: this.retainAsPublished,
+      retainHandling: this.retainHandling,
+    };
   }
 
   protected override render() {
     return html`<slot></slot>`;
   }
 
-  private receive(message: MqttMessage): void {
-    this.message = message;
-    if (message.value !== undefined) this.value = message.value;
-    this.dispatchEvent(new MqttMessageEvent(message));
+  protected override received(): void {
     if (this.bind && !this.framePending) {
       this.framePending = true;
       requestAnimationFrame(() => {

@@ -1,11 +1,7 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PayloadType } from '../session/codec.js';
-import { ErrorReporter } from '../controllers/error-reporter.js';
-import { SubscriptionController } from '../controllers/subscription-controller.js';
-import { MqttMessageEvent } from '../events.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
-import type { MqttMessage, QoS } from '../session/message.js';
+import { MqttSubscriberElement } from './subscriber-element.js';
 
 /** The band a numeric value falls in, given `low` and `high`. */
 export type ValueLevel = 'low' | 'normal' | 'high';
@@ -25,7 +21,7 @@ export type ValueLevel = 'low' | 'normal' | 'high';
  * @event {MqttMessageEvent} mqtt-message - A message arrived. `detail` is the `MqttMessage`.
  * @event {MqttErrorEvent} mqtt-error - An invalid filter or attribute, or a payload that cannot be decoded as asked. `detail: { error, code?, hint }`.
  */
-export class MqttValue extends LitElement {
+export class MqttValue extends MqttSubscriberElement {
   static override styles = css`
     :host {
       display: inline;
@@ -34,21 +30,6 @@ export class MqttValue extends LitElement {
       margin-inline-start: 0.2em;
     }
   `;
-
-  /** Topic filter; `+`/`#` and named wildcards allowed. */
-  @property() topic?: string;
-
-  /** Highest QoS to receive at: 0, 1 or 2. */
-  @property({ type: Number }) qos: QoS = 0;
-
-  /** How payloads are decoded: `auto`, `text`, `json`, `number`, `boolean` or `bytes`. */
-  @property() type: PayloadType = 'auto';
-
-  /** A field to extract from a JSON payload (`a.b[0].c`); implies JSON. */
-  @property() path?: string;
-
-  /** The id of the `<mqtt-connection>` to use instead of the nearest ancestor. */
-  @property() connection?: string;
 
   /** Text shown before the first message. */
   @property() placeholder = '–';
@@ -74,26 +55,12 @@ export class MqttValue extends LitElement {
   /** Seconds without a message after which the `stale` attribute is set (cleared by the next message). */
   @property({ attribute: 'stale-after', type: Number }) staleAfter?: number;
 
-  /** The last decoded value. */
-  value: unknown;
-
-  /** The last message. */
-  message: MqttMessage | undefined;
-
-  private readonly reporter = new ErrorReporter(this);
   private labels: Record<string, unknown> | undefined;
   private formatter: Intl.NumberFormat | undefined;
   private formatterKey = '';
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor() {
-    super();
-    new SubscriptionController(this, {
-      reporter: this.reporter,
-      request: () => ({ filter: this.topic, qos: this.qos, type: this.type, path: this.path }),
-      onMessage: (message) => this.receive(message),
-    });
-  }
+  /** When the `stale` attribute is due, unless a message comes first. */
+  private staleDue = 0;
 
   /** `low`, `high` or `normal` against the thresholds; reflected as the `level` attribute (absent without a number). */
   get level(): ValueLevel | undefined {
@@ -133,10 +100,7 @@ export class MqttValue extends LitElement {
     return html`<span part="value">${text}</span>${this.unit ? html`<span part="unit">${this.unit}</span>` : nothing}`;
   }
 
-  private receive(message: MqttMessage): void {
-    this.message = message;
-    if (message.value !== undefined) this.value = message.value;
-    this.dispatchEvent(new MqttMessageEvent(message));
+  protected override received(): void {
     this.markFresh();
     this.requestUpdate();
   }
@@ -149,8 +113,6 @@ export class MqttValue extends LitElement {
     this.staleDue = due;
     if (this.staleTimer === undefined) this.armStaleTimer(seconds * 1000);
   }
-
-  private staleDue = 0;
 
   /** One timer per element, moved forward lazily instead of reset on every message. */
   private armStaleTimer(ms: number): void {

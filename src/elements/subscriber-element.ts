@@ -1,0 +1,60 @@
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ErrorReporter } from '../controllers/error-reporter.js';
+import { SubscriptionController, type SubscriptionRequest } from '../controllers/subscription-controller.js';
+import { MqttMessageEvent } from '../events.js';
+import type { PayloadType } from '../session/codec.js';
+import type { MqttMessage, QoS } from '../session/message.js';
+
+/**
+ * What every subscribing element shares: the topic vocabulary (`topic`, `qos`, `type`, `path`,
+ * `connection`), the last `value` and `message`, and one `mqtt-message` event per message. Not an
+ * element of its own: `<mqtt-subscribe>` and `<mqtt-value>` extend it.
+ */
+export abstract class MqttSubscriberElement extends LitElement {
+  /** Topic filter; `+` and `#` wildcards, and named wildcards (`+room`, `#rest`) whose matches appear in `message.params`. */
+  @property() topic?: string;
+
+  /** Highest QoS to receive at: 0, 1 or 2. */
+  @property({ type: Number }) qos: QoS = 0;
+
+  /** How payloads are decoded: `auto`, `text`, `json`, `number`, `boolean` or `bytes`. */
+  @property() type: PayloadType = 'auto';
+
+  /** A field to extract from a JSON payload (`a.b[0].c`); implies JSON. */
+  @property() path?: string;
+
+  /** The id of the `<mqtt-connection>` to use instead of the nearest ancestor. */
+  @property() connection?: string;
+
+  /** The last decoded value. */
+  value: unknown;
+
+  /** The last message. */
+  message: MqttMessage | undefined;
+
+  protected readonly reporter = new ErrorReporter(this);
+
+  constructor() {
+    super();
+    new SubscriptionController(this, {
+      reporter: this.reporter,
+      request: () => this.subscription(),
+      onMessage: (message) => {
+        this.message = message;
+        // A payload that could not be decoded was reported; the last good value stays.
+        if (message.value !== undefined) this.value = message.value;
+        this.dispatchEvent(new MqttMessageEvent(message));
+        this.received(message);
+      },
+    });
+  }
+
+  /** What to subscribe to now; read on every update. */
+  protected subscription(): SubscriptionRequest | undefined {
+    return { filter: this.topic, qos: this.qos, type: this.type, path: this.path };
+  }
+
+  /** Called after `value`, `message` and the `mqtt-message` event, once for every message. */
+  protected abstract received(message: MqttMessage): void;
+}
