@@ -23,8 +23,11 @@ describe('<mqtt-connection>', () => {
     expect(el.getAttribute('status')).to.equal('connected');
     expect(statuses).to.deep.equal(['disconnected->connecting', 'connecting->connected']);
     const gone = oneEvent(el, 'mqtt-status');
+    const closed = oneEvent(el, 'mqtt-disconnect');
     await el.disconnect();
     expect((await gone).detail.status).to.equal('disconnected');
+    expect((await closed).detail).to.deep.equal({});
+    expect(el.client, 'the client is dropped once ended').to.equal(undefined);
     expect(el.getAttribute('status')).to.equal('disconnected');
     el.remove();
   });

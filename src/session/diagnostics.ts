@@ -94,6 +94,14 @@ export function connectionFailed(url: string, detail?: string): Diagnosis {
   };
 }
 
+/** Explains an error on a connection that was up. */
+export function connectionLost(url: string, detail: string): Diagnosis {
+  return {
+    message: `The connection to ${url} failed: ${detail}.`,
+    hint: 'It reconnects on its own (unless reconnect-period="0"); if this repeats, check the network and the broker\'s logs.',
+  };
+}
+
 const V3_REFUSALS: Record<number, [string, string]> = {
   1: ['the broker does not accept this MQTT protocol version', 'Try protocol-version="4" (MQTT 3.1.1), which every broker speaks.'],
   2: ['the broker rejected the client id', 'Use a shorter client-id of letters and digits, or leave client-id out for a random one.'],

@@ -5,6 +5,7 @@ import {
   checkUrl,
   connackRefused,
   connectionFailed,
+  connectionLost,
   MqttDiagnosticError,
   subscribeRefused,
   type Diagnosis,
@@ -135,7 +136,7 @@ export class MqttSession {
    * connection; queued publishes wait for it.
    */
   open(config: SessionConfig): void {
-    this.endClient();
+    void this.endClient();
     this.config = config;
     this.attempts = 0;
     const pageProtocol = typeof location === 'undefined' ? undefined : location.protocol;
@@ -173,11 +174,10 @@ export class MqttSession {
 
   /** Ends the client (sending DISCONNECT when connected). Subscriptions stay registered. */
   async close(): Promise<void> {
-    const client = this.client;
-    this.endClient();
+    const ended = this.endClient();
     this.config = undefined;
     this.setStatus('disconnected');
-    if (client) await new Promise<void>((resolve) => client.end(!client.connected, {}, () => resolve()));
+    await ended;
   }
 
   /**
@@ -292,12 +292,12 @@ export class MqttSession {
       const diagnosis = connackRefused(error.code);
       this.fail(diagnosis, error);
       if (FINAL_REFUSALS.has(error.code)) {
-        this.endClient();
+        void this.endClient();
         this.setStatus('disconnected');
       }
       return;
     }
-    this.fail(connectionFailed(url, error.message), error);
+    this.fail(this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message), error);
   }
 
   private onClose(client: MqttClient): void {
@@ -333,17 +333,18 @@ export class MqttSession {
     }, delay);
   }
 
-  private endClient(): void {
+  /** Ends the current client (gracefully when connected); resolves once it has ended. */
+  private endClient(): Promise<void> {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const client = this.client;
     this.client = undefined;
     for (const entry of this.entries.values()) entry.sent = undefined;
-    if (client) {
-      client.removeAllListeners('message');
-      client.on('error', () => {});
-      client.end(!client.connected);
-    }
+    if (!client) return Promise.resolve();
+    if (this.status === 'connected') this.hooks.disconnect?.();
+    client.removeAllListeners('message');
+    client.on('error', () => {});
+    return new Promise((resolve) => client.end(!client.connected, {}, () => resolve()));
   }
 
   private markDirty(entry: Entry): void {
