@@ -1,4 +1,5 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startBroker } from './scripts/broker.mjs';
 import { startMosquitto } from './scripts/mosquitto.mjs';
@@ -78,7 +79,32 @@ function brokerPlugin() {
   };
 }
 
+/** Ends the run with a plain `N passed, N failed, N skipped` line that any CI can read. */
+function summaryLine() {
+  const count = (suite, totals) => {
+    for (const test of suite?.tests ?? []) {
+      if (test.skipped) totals.skipped++;
+      else if (test.passed) totals.passed++;
+      else totals.failed++;
+    }
+    for (const child of suite?.suites ?? []) count(child, totals);
+    return totals;
+  };
+  return {
+    onTestRunFinished({ sessions }) {
+      const totals = { passed: 0, failed: 0, skipped: 0 };
+      for (const session of sessions) {
+        count(session.testResults, totals);
+        // A file that failed to load or threw outside a test counts as a failure.
+        if (!session.passed && session.errors?.length) totals.failed += session.errors.length;
+      }
+      setTimeout(() => console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`));
+    },
+  };
+}
+
 export default {
+  reporters: [defaultReporter(), summaryLine()],
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), brokerPlugin()],
