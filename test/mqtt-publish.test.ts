@@ -17,6 +17,14 @@ class TestSwitch extends LitElement {
 }
 customElements.define('test-switch', TestSwitch);
 
+/** A custom button with a `value` property, as design systems make them. */
+customElements.define(
+  'x-fancy-button',
+  class extends HTMLElement {
+    value = '';
+  }
+);
+
 describe('<mqtt-publish>', () => {
   let url: string;
   let conn: MqttConnection;
@@ -69,6 +77,31 @@ describe('<mqtt-publish>', () => {
     box.click();
     box.click();
     expect(await values(2)).to.deep.equal(['ON', 'OFF']);
+  });
+
+  it('publishes once when the text of a label around a checkbox is clicked', async () => {
+    const el = await mount((t) => html`<mqtt-publish topic=${t}><label><input type="checkbox" /> <span>Lamp</span></label></mqtt-publish>`);
+    el.querySelector('span')!.click();
+    expect(await values(1)).to.deep.equal(['true']);
+    await sleep(100);
+    expect(received).to.have.length(1);
+  });
+
+  it('publishes a custom button\'s click', async () => {
+    const el = await mount((t) => html`<mqtt-publish topic=${t} payload="go"><x-fancy-button>Go</x-fancy-button></mqtt-publish>`);
+    (el.querySelector('x-fancy-button') as HTMLElement).click();
+    expect(await values(1)).to.deep.equal(['go']);
+  });
+
+  it('sends the last throttled value when it is removed', async () => {
+    const el = await mount((t) => html`<mqtt-publish topic=${t} event="input" throttle="1000"><input type="range" /></mqtt-publish>`);
+    const range = el.querySelector('input')!;
+    for (const v of ['1', '2', '3']) {
+      range.value = v;
+      range.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    el.remove();
+    expect(await values(2)).to.deep.equal(['1', '3']);
   });
 
   it('publishes a custom form control\'s checked state', async () => {

@@ -200,6 +200,28 @@ describe('<mqtt-subscribe>', () => {
     await conn.disconnect();
   });
 
+  it('refuses script urls in url properties and code elements as targets', async () => {
+    const topic = uniqueTopic('script-url');
+    const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
+      <mqtt-subscribe topic=${`${topic}/src`} bind="src"><iframe title="frame"></iframe></mqtt-subscribe>
+      <mqtt-subscribe topic=${`${topic}/href`} bind="attr:href"><a>link</a></mqtt-subscribe>
+      <mqtt-subscribe topic=${`${topic}/code`} bind="textContent"><script type="text/plain"></script></mqtt-subscribe>
+    </mqtt-connection>`);
+    await subscriptionsAtBroker(topic, 3);
+    const errors: string[] = [];
+    conn.addEventListener('mqtt-error', (e) => errors.push(e.detail.error.message));
+    await brokerPublish({ topic: `${topic}/src`, payload: 'javascript:parent.__srcPwned=1' });
+    await brokerPublish({ topic: `${topic}/href`, payload: ' JavaScript:alert(1)' });
+    await brokerPublish({ topic: `${topic}/code`, payload: 'window.__codePwned=1' });
+    await waitUntil(() => errors.length === 3, `errors: ${errors.join(' | ')}`);
+    await sleep(50);
+    expect(conn.querySelector('iframe')!.getAttribute('src')).to.equal(null);
+    expect(conn.querySelector('a')!.hasAttribute('href')).to.be.false;
+    expect(conn.querySelector('script')!.textContent).to.equal('');
+    expect((window as unknown as { __srcPwned?: number }).__srcPwned).to.equal(undefined);
+    await conn.disconnect();
+  });
+
   it('reports an invalid filter and keeps its siblings working', async () => {
     const topic = uniqueTopic('sibling');
     const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}></mqtt-connection>`);
@@ -212,6 +234,22 @@ describe('<mqtt-subscribe>', () => {
     good.topic = topic;
     conn.append(good);
     await subscriptionsAtBroker(topic, 1);
+    await conn.disconnect();
+  });
+
+  it('delivers the messages of an MQTT 5 shared subscription', async () => {
+    const topic = uniqueTopic('shared');
+    const conn = await fixture<MqttConnection>(html`<mqtt-connection protocol-version="5" url=${await mosquittoUrl()}>
+      <mqtt-subscribe topic=${`$share/dashboards/${topic}/+room`}></mqtt-subscribe>
+    </mqtt-connection>`);
+    await connected(conn);
+    const sub = conn.querySelector('mqtt-subscribe')!;
+    const messages: MqttMessage[] = [];
+    sub.addEventListener('mqtt-message', (e) => messages.push(e.detail));
+    await sleep(200);
+    await conn.publish(`${topic}/kitchen`, '5', { qos: 1 });
+    await waitUntil(() => messages.length === 1, 'nothing delivered');
+    expect(messages[0].params).to.deep.equal({ room: 'kitchen' });
     await conn.disconnect();
   });
 

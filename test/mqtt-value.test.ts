@@ -39,10 +39,43 @@ describe('<mqtt-value>', () => {
     await waitUntil(() => shown(el) === '1,234.50');
   });
 
+  it('finds the page\'s lang through shadow roots', async () => {
+    const tag = `lang-host-${Math.random().toString(36).slice(2, 8)}`;
+    const topic = uniqueTopic('lang');
+    customElements.define(
+      tag,
+      class extends HTMLElement {
+        connectedCallback() {
+          const value = document.createElement('mqtt-value');
+          value.topic = topic;
+          value.digits = 2;
+          this.attachShadow({ mode: 'open' }).append(value);
+        }
+      }
+    );
+    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}><div lang="de-DE"></div></mqtt-connection>`);
+    conn.querySelector('div')!.append(document.createElement(tag));
+    await subscriptionsAtBroker(topic, 1);
+    await brokerPublish({ topic, payload: '1234.5' });
+    const el = conn.querySelector(tag)!.shadowRoot!.querySelector('mqtt-value')!;
+    await waitUntil(() => shown(el) === '1.234,50', `shows ${shown(el)}`);
+  });
+
+  it('drops the old topic\'s value when the topic changes', async () => {
+    const { topic, el } = await mount((t) => html`<mqtt-value topic=${t}></mqtt-value>`);
+    await brokerPublish({ topic, payload: '11' });
+    await waitUntil(() => shown(el) === '11');
+    el.topic = `${topic}/other`;
+    await waitUntil(() => shown(el) === '–', `shows ${shown(el)}`);
+    expect(el.value).to.equal(undefined);
+  });
+
   it('labels values through map, and reports a map that is not JSON', async () => {
     const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} map='{"1":"On","0":"Off"}'></mqtt-value>`);
     await brokerPublish({ topic, payload: '1' });
     await waitUntil(() => shown(el) === 'On');
+    await brokerPublish({ topic, payload: 'constructor' });
+    await waitUntil(() => shown(el) === 'constructor', `shows ${shown(el)}`);
     const error = oneEvent(el, 'mqtt-error');
     el.map = '{1: On}';
     expect((await error).detail.hint).to.contain('JSON object');
@@ -68,6 +101,13 @@ describe('<mqtt-value>', () => {
     await waitUntil(() => el.stale, 'never stale', { timeout: 2000 });
     await brokerPublish({ topic, payload: '2' });
     await waitUntil(() => !el.hasAttribute('stale'));
+  });
+
+  it('sets stale when no message comes at all', async () => {
+    const { el } = await mount((t) => html`<mqtt-value topic=${t} stale-after="0.2"></mqtt-value>`);
+    await waitUntil(() => el.stale, 'never stale', { timeout: 2000 });
+    el.staleAfter = 60;
+    await waitUntil(() => !el.stale);
   });
 
   it('shows markup from the broker as inert text', async () => {

@@ -141,6 +141,23 @@ describe('MqttSession (DOM-free, real broker)', () => {
     expect(seen).to.deep.equal(['there']);
   });
 
+  it('does not call a connection that broke before the SUBACK a refusal', async () => {
+    let errors: Error[];
+    ({ session, errors } = await openSession(await brokerUrl()));
+    const topic = uniqueTopic('suback');
+    const listenerErrors: Error[] = [];
+    const client = session.client!;
+    client.once('packetsend', (packet) => {
+      if (packet.cmd === 'subscribe') (client as unknown as { stream: { destroy(): void } }).stream.destroy();
+    });
+    session.subscribe(topic, () => {}, { onError: (e) => listenerErrors.push(e) });
+    await waitUntil(() => session.status === 'reconnecting');
+    await waitUntil(() => session.status === 'connected', 'no reconnect', { timeout: 5000 });
+    await subscriptionsAtBroker(topic, 1);
+    expect(listenerErrors).to.deep.equal([]);
+    expect(errors.map((e) => e.message).join()).not.to.contain('refused');
+  });
+
   it('refuses an invalid filter with a hint', async () => {
     session = new MqttSession();
     expect(() => session.subscribe('a/#/b', () => {})).to.throw(/last level/);

@@ -8,6 +8,15 @@ describe('topic filters', () => {
     expect(filterParams(parsed, 'home/kitchen/sensors/temp/celsius')).to.deep.equal({ room: 'kitchen', rest: 'temp/celsius' });
   });
 
+  it('matches a shared subscription by the filter after $share/group/', () => {
+    const parsed = parseFilter('$share/g1/home/+room/temp');
+    expect(parsed.filter).to.equal('$share/g1/home/+/temp');
+    expect(parsed.match).to.equal('home/+/temp');
+    expect(filterParams(parsed, 'home/hall/temp')).to.deep.equal({ room: 'hall' });
+    expect(() => parseFilter('$share/g1')).to.throw(TopicError);
+    expect(() => parseFilter('$share//a')).to.throw(TopicError);
+  });
+
   it('gives the same empty params to filters without names', () => {
     expect(filterParams(parseFilter('a/+'), 'a/b')).to.deep.equal({});
   });

@@ -30,6 +30,8 @@ export interface SubscriptionControllerOptions {
   request: () => SubscriptionRequest | undefined;
   /** Called once for every message, in order. */
   onMessage: (message: MqttMessage) => void;
+  /** Called when the filter or its decoding changes, so that the old topic's value is dropped. */
+  onChange?: () => void;
   /** Reports the element's problems (invalid filter, payload that cannot be decoded, refusal). */
   reporter: ErrorReporter;
   /** The session controller to use; one is made when left out. */
@@ -44,6 +46,8 @@ export interface SubscriptionControllerOptions {
 export class SubscriptionController implements ReactiveController {
   readonly sessions: SessionController;
   private key = '';
+  /** The last request subscribed to, across sessions. */
+  private lastKey: string | undefined;
   private session: MqttSessionApi | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -71,6 +75,11 @@ export class SubscriptionController implements ReactiveController {
     this.stop();
     this.session = session;
     this.key = key;
+    // A new session with the same request keeps the value; a new filter, type or path does not.
+    if (key && key !== this.lastKey) {
+      if (this.lastKey !== undefined) this.options.onChange?.();
+      this.lastKey = key;
+    }
     if (!session || !request?.filter) return;
     try {
       this.unsubscribe = session.subscribe(request.filter, this.options.onMessage, this.subscribeOptions(request));

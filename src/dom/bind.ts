@@ -1,29 +1,29 @@
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 
 /** Properties that would turn a broker's text into markup or code. */
-const UNSAFE_PROPERTIES = new Set(['innerHTML', 'outerHTML', 'srcdoc', 'insertAdjacentHTML']);
-/** Attributes whose value a browser may load or run as a url. */
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'srcdoc']);
+const UNSAFE_PROPERTIES = new Set(['innerhtml', 'outerhtml', 'srcdoc', 'insertadjacenthtml']);
+/** Attributes and properties (lower case) whose value a browser may load or run as a url. */
+const URL_NAMES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'cite', 'codebase', 'background', 'ping']);
+/** Elements whose text is code: nothing from a broker is written to them. */
+const CODE_ELEMENTS = new Set(['script', 'style']);
+
+const TEXT_HINT = 'Bind text instead: bind="textContent", bind="value" or bind="attr:title". Nothing a broker sends is ever inserted as HTML or run as code.';
 
 /**
  * Checks a `bind` attribute: a property name, or `attr:NAME`. Throws an error with a hint for
  * bindings that could let a payload become markup or code (`innerHTML`, `on*`, `attr:on*`).
  */
 export function checkBinding(bind: string): void {
-  const attribute = bind.startsWith('attr:') ? bind.slice(5).toLowerCase() : undefined;
-  const name = attribute ?? bind;
+  const name = (bind.startsWith('attr:') ? bind.slice(5) : bind).toLowerCase();
   if (!name) {
     throw new MqttDiagnosticError({ message: `bind="${bind}" names nothing.`, hint: 'Use a property such as bind="textContent" or an attribute such as bind="attr:title".' });
   }
-  if (UNSAFE_PROPERTIES.has(name) || name.toLowerCase().startsWith('on') || name === 'srcdoc') {
-    throw new MqttDiagnosticError({
-      message: `bind="${bind}" would let a message become markup or code.`,
-      hint: 'Bind text instead: bind="textContent", bind="value" or bind="attr:title". Nothing a broker sends is ever inserted as HTML.',
-    });
+  if (UNSAFE_PROPERTIES.has(name) || name.startsWith('on')) {
+    throw new MqttDiagnosticError({ message: `bind="${bind}" would let a message become markup or code.`, hint: TEXT_HINT });
   }
 }
 
-/** Whether a url-like value is a `javascript:` (or other script) url. */
+/** Whether a url-like value is a `javascript:` or `vbscript:` url. */
 function isScriptUrl(value: string): boolean {
   // Browsers ignore control characters and spaces inside the scheme: strip them before looking.
   return /^(javascript|vbscript):/i.test(value.replace(/[\u0000-\u0020]/g, ''));
@@ -38,25 +38,27 @@ function asText(value: unknown): string {
 
 /**
  * Writes `value` to `target` as `bind` says (checked with {@link checkBinding} first). Objects go
- * to string properties as JSON. Throws for a script url in a url attribute.
+ * to string properties as JSON. Throws for a script url in a url attribute or property, and for
+ * `<script>` and `<style>` targets.
  */
 export function applyBinding(target: Element, bind: string, value: unknown): void {
-  if (bind.startsWith('attr:')) {
-    const name = bind.slice(5);
-    if (value === null || value === undefined || value === false) {
-      target.removeAttribute(name);
-      return;
-    }
-    const text = value === true ? '' : asText(value);
-    if (URL_ATTRIBUTES.has(name.toLowerCase()) && isScriptUrl(text)) {
-      throw new MqttDiagnosticError({
-        message: `A message tried to set ${name}="${text.slice(0, 40)}" on <${target.localName}>.`,
-        hint: 'Script and data urls are refused; publish plain http(s) urls only.',
-      });
-    }
-    target.setAttribute(name, text);
-    return;
+  const attribute = bind.startsWith('attr:') ? bind.slice(5) : undefined;
+  const name = attribute ?? bind;
+  if (CODE_ELEMENTS.has(target.localName)) {
+    throw new MqttDiagnosticError({ message: `bind="${bind}" targets a <${target.localName}>, whose text is code.`, hint: TEXT_HINT });
   }
   const record = target as unknown as Record<string, unknown>;
-  record[bind] = typeof record[bind] === 'string' || bind === 'textContent' ? asText(value) : value;
+  const text = value === true && attribute ? '' : asText(value);
+  if (URL_NAMES.has(name.toLowerCase()) && isScriptUrl(text)) {
+    throw new MqttDiagnosticError({
+      message: `A message tried to set ${name}="${text.slice(0, 40)}" on <${target.localName}>.`,
+      hint: 'Script urls (javascript:) are refused; publish plain http(s) urls only.',
+    });
+  }
+  if (attribute) {
+    if (value === null || value === undefined || value === false) target.removeAttribute(attribute);
+    else target.setAttribute(attribute, text);
+    return;
+  }
+  record[bind] = typeof record[bind] === 'string' || bind === 'textContent' ? text : value;
 }

@@ -12,8 +12,12 @@ function isCustomControl(el: Element): boolean {
 
 const BUTTON_INPUTS = new Set(['button', 'submit', 'reset', 'image']);
 
+/** Buttons, including custom ones (`<sl-button>`, `<md-filled-button>`, a custom `type="button"`). */
 function isButton(el: Element): boolean {
-  return el instanceof HTMLButtonElement || (el instanceof HTMLInputElement && BUTTON_INPUTS.has(el.type));
+  if (el instanceof HTMLButtonElement || (el instanceof HTMLInputElement && BUTTON_INPUTS.has(el.type))) return true;
+  if (!el.localName.includes('-') || 'checked' in el) return false;
+  const type = (el as unknown as { type?: unknown }).type ?? el.getAttribute('type');
+  return el.localName.endsWith('-button') || (typeof type === 'string' && BUTTON_INPUTS.has(type));
 }
 
 /** Whether `el` is a control: a form, an input, select, textarea, button or custom form control. */
@@ -36,13 +40,29 @@ export function findControl(host: Element, target: EventTarget | null, promoteTo
   let el = target instanceof Element ? target : null;
   let child: Element | undefined;
   for (; el && el !== host; el = el.parentElement) {
-    if (isControl(el)) {
-      const form = promoteToForm && !(el instanceof HTMLFormElement) ? el.closest('form') : null;
-      return form && host.contains(form) ? form : el;
-    }
-    if (el.parentElement === host) child = el;
+    if (isControl(el)) return promoteToForm ? formOf(host, el) : el;
   }
-  return child;
+  el = target instanceof Element ? target : null;
+  for (; el && el !== host; el = el.parentElement) if (el.parentElement === host) child = el;
+  // A click on a wrapper of a control (a <label>, a <div>) is not a trigger of its own: the
+  // control fires its own event.
+  return child && !(child instanceof HTMLLabelElement) && !containsControl(child) ? child : undefined;
+}
+
+/** The `<form>` inside `host` that holds `control`, else `control`. */
+function formOf(host: Element, control: Element): Element {
+  const form = control instanceof HTMLFormElement ? null : control.closest('form');
+  return form && host.contains(form) ? form : control;
+}
+
+function containsControl(el: Element): boolean {
+  return Array.from(el.querySelectorAll('*')).some(isControl);
+}
+
+/** The first control inside `host` (promoted to its form), for `publish()` without a value. */
+export function firstControl(host: Element): Element | undefined {
+  const control = Array.from(host.querySelectorAll('*')).find(isControl);
+  return control && formOf(host, control);
 }
 
 /** The event that triggers a publish from `control` when `event` is not set. */
@@ -105,5 +125,6 @@ export function controlValue(control: Element, on: unknown, off: unknown): unkno
   }
   if (control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement) return control.value;
   if (isCustomControl(control) && !isButton(control)) return (control as unknown as { value?: unknown }).value;
-  return control.getAttribute('value') ?? undefined;
+  const value = control.getAttribute('value') ?? (isButton(control) ? (control as unknown as { value?: unknown }).value : undefined);
+  return value === '' ? undefined : value;
 }

@@ -220,7 +220,9 @@ export class MqttConnection extends LitElement {
   /** Connects (or reconnects with the current attributes). Without a url, stays disconnected. */
   connect(): void {
     this.active = true;
-    this.open();
+    // Before the first update, that update opens the connection with every attribute read.
+    if (this.hasUpdated) this.open();
+    else this.requestUpdate();
   }
 
   /** Closes the connection; resolves once the client has ended. Subscriptions stay registered. */

@@ -4,7 +4,7 @@ import type { PayloadType } from '../session/codec.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { checkQos, checkType } from '../controllers/subscription-controller.js';
-import { controlValue, defaultEventFor, findControl, isControl } from '../dom/controls.js';
+import { controlValue, defaultEventFor, findControl, firstControl } from '../dom/controls.js';
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
 import { encodePayload, PayloadError } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
@@ -88,8 +88,9 @@ export class MqttPublish extends LitElement {
   }
 
   override disconnectedCallback(): void {
-    super.disconnectedCallback();
+    // Send the last throttled value while the session is still known.
     this.flushThrottled();
+    super.disconnectedCallback();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -122,7 +123,7 @@ export class MqttPublish extends LitElement {
    */
   publish(value?: unknown): Promise<void> {
     if (arguments.length === 0) {
-      const control = Array.from(this.children).find(isControl);
+      const control = firstControl(this);
       value = control ? controlValue(control, this.payloadOn, this.payloadOff) : undefined;
     }
     return this.send(value);

@@ -1,6 +1,7 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
+import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
 
 /** The band a numeric value falls in, given `low` and `high`. */
@@ -59,8 +60,9 @@ export class MqttValue extends MqttSubscriberElement {
   private formatter: Intl.NumberFormat | undefined;
   private formatterKey = '';
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the `stale` attribute is due, unless a message comes first. */
-  private staleDue = 0;
+  /** When the last message came (or the element was connected, before any). */
+  private quietSince = 0;
+  private framePending = false;
 
   /** `low`, `high` or `normal` against the thresholds; reflected as the `level` attribute (absent without a number). */
   get level(): ValueLevel | undefined {
@@ -76,20 +78,21 @@ export class MqttValue extends MqttSubscriberElement {
     return this.hasAttribute('stale');
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.quietSince = this.message?.receivedAt ?? Date.now();
+    this.checkStale();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.staleTimer);
     this.staleTimer = undefined;
   }
 
-  /** Renders at most once per animation frame, however often messages arrive. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    super.scheduleUpdate();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('map')) this.labels = this.parseMap();
+    if (changed.has('staleAfter')) this.checkStale();
     const level = this.level;
     if (level) this.setAttribute('level', level);
     else this.removeAttribute('level');
@@ -100,28 +103,34 @@ export class MqttValue extends MqttSubscriberElement {
     return html`<span part="value">${text}</span>${this.unit ? html`<span part="unit">${this.unit}</span>` : nothing}`;
   }
 
-  protected override received(): void {
-    this.markFresh();
-    this.requestUpdate();
+  protected override received(message: MqttMessage): void {
+    this.quietSince = message.receivedAt;
+    if (this.hasAttribute('stale')) this.removeAttribute('stale');
+    if (this.staleTimer === undefined) this.checkStale();
+    // Renders at most once per animation frame, however often messages arrive.
+    if (this.framePending) return;
+    this.framePending = true;
+    requestAnimationFrame(() => {
+      this.framePending = false;
+      this.requestUpdate();
+    });
   }
 
-  private markFresh(): void {
-    this.removeAttribute('stale');
+  /**
+   * Sets `stale` when `stale-after` seconds passed without a message, else arms the element's one
+   * timer for when they will have (messages only move the due time; the timer checks again).
+   */
+  private checkStale(): void {
+    clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
     const seconds = this.staleAfter;
-    if (!seconds || seconds <= 0) return;
-    const due = Date.now() + seconds * 1000;
-    this.staleDue = due;
-    if (this.staleTimer === undefined) this.armStaleTimer(seconds * 1000);
-  }
-
-  /** One timer per element, moved forward lazily instead of reset on every message. */
-  private armStaleTimer(ms: number): void {
-    this.staleTimer = setTimeout(() => {
-      this.staleTimer = undefined;
-      const left = this.staleDue - Date.now();
-      if (left > 0) this.armStaleTimer(left);
-      else if (this.isConnected) this.setAttribute('stale', '');
-    }, ms);
+    if (!seconds || seconds <= 0 || !this.isConnected) {
+      this.removeAttribute('stale');
+      return;
+    }
+    const left = this.quietSince + seconds * 1000 - Date.now();
+    this.toggleAttribute('stale', left <= 0);
+    if (left > 0) this.staleTimer = setTimeout(() => this.checkStale(), left);
   }
 
   private parseMap(): Record<string, unknown> | undefined {
@@ -142,8 +151,9 @@ export class MqttValue extends MqttSubscriberElement {
   }
 
   private format(value: unknown): string {
-    const label = this.labels?.[String(value)];
-    if (label !== undefined) return String(label);
+    const labels = this.labels;
+    const key = String(value);
+    if (labels && Object.hasOwn(labels, key)) return String(labels[key]);
     if (typeof value === 'number') return this.numberFormat().format(value);
     if (typeof value === 'string') return value;
     if (value instanceof Uint8Array) return `${value.length} bytes`;
@@ -152,7 +162,7 @@ export class MqttValue extends MqttSubscriberElement {
   }
 
   private numberFormat(): Intl.NumberFormat {
-    const locale = this.locale || this.closest('[lang]')?.getAttribute('lang') || undefined;
+    const locale = this.locale || pageLang(this);
     const digits = this.digits !== undefined && this.digits >= 0 && this.digits <= 20 ? this.digits : undefined;
     const key = `${locale}|${digits}`;
     if (!this.formatter || key !== this.formatterKey) {
@@ -170,6 +180,17 @@ export class MqttValue extends MqttSubscriberElement {
     }
     return this.formatter;
   }
+}
+
+/** The `lang` that applies to `el`, looking through the shadow roots it sits in. */
+function pageLang(el: Element): string | undefined {
+  for (let node: Element | undefined = el; node; ) {
+    const lang = node.closest('[lang]')?.getAttribute('lang');
+    if (lang) return lang;
+    const root = node.getRootNode();
+    node = root instanceof ShadowRoot ? root.host : undefined;
+  }
+  return undefined;
 }
 
 declare global {

@@ -47,6 +47,11 @@ export abstract class MqttSubscriberElement extends LitElement {
         this.dispatchEvent(new MqttMessageEvent(message));
         this.received(message);
       },
+      onChange: () => {
+        this.value = undefined;
+        this.message = undefined;
+        this.requestUpdate();
+      },
     });
   }
 

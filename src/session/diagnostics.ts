@@ -25,6 +25,11 @@ export class MqttDiagnosticError extends Error {
   }
 }
 
+/** The url without its user info, so that a password in it never reaches a message or the console. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/?#]*@/, '//***@');
+}
+
 const WS_HINT = 'Browsers reach MQTT brokers over WebSocket only: use a ws:// or wss:// url such as ws://localhost:8083/mqtt (EMQX: ws 8083, wss 8084, path /mqtt).';
 
 /**
@@ -35,32 +40,32 @@ export function checkUrl(url: string, pageProtocol?: string): Diagnosis | undefi
   const trimmed = url.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
   if (!scheme || !trimmed.includes('//')) {
-    return { message: `The url "${url}" has no ws:// or wss:// scheme.`, hint: WS_HINT };
+    return { message: `The url "${redactUrl(url)}" has no ws:// or wss:// scheme.`, hint: WS_HINT };
   }
   if (scheme === 'mqtt' || scheme === 'tcp' || scheme === 'mqtts' || scheme === 'ssl' || scheme === 'tls') {
-    return { message: `The url "${url}" uses ${scheme}://, which a browser cannot open.`, hint: WS_HINT };
+    return { message: `The url "${redactUrl(url)}" uses ${scheme}://, which a browser cannot open.`, hint: WS_HINT };
   }
   if (scheme === 'http' || scheme === 'https') {
     return {
-      message: `The url "${url}" is a web address, not a WebSocket one.`,
+      message: `The url "${redactUrl(url)}" is a web address, not a WebSocket one.`,
       hint: `Use ${scheme === 'https' ? 'wss' : 'ws'}:// instead of ${scheme}:// (for example ws://localhost:8083/mqtt).`,
     };
   }
   if (scheme !== 'ws' && scheme !== 'wss') {
-    return { message: `The url "${url}" uses the unknown scheme ${scheme}://.`, hint: WS_HINT };
+    return { message: `The url "${redactUrl(url)}" uses the unknown scheme ${scheme}://.`, hint: WS_HINT };
   }
   let parsed: URL;
   try {
     parsed = new URL(trimmed);
   } catch {
-    return { message: `The url "${url}" cannot be parsed.`, hint: 'Check for typos: a url looks like ws://host:8083/mqtt.' };
+    return { message: `The url "${redactUrl(url)}" cannot be parsed.`, hint: 'Check for typos: a url looks like ws://host:8083/mqtt.' };
   }
   if (!parsed.hostname) {
-    return { message: `The url "${url}" has no host name.`, hint: 'Write the broker\'s host after ws://, for example ws://localhost:8083/mqtt.' };
+    return { message: `The url "${redactUrl(url)}" has no host name.`, hint: 'Write the broker\'s host after ws://, for example ws://localhost:8083/mqtt.' };
   }
   if (scheme === 'ws' && pageProtocol === 'https:' && !isLoopback(parsed.hostname)) {
     return {
-      message: `This https: page cannot open the insecure WebSocket "${url}" (mixed content).`,
+      message: `This https: page cannot open the insecure WebSocket "${redactUrl(url)}" (mixed content).`,
       hint: 'Use wss:// with the broker\'s TLS WebSocket port (EMQX: 8084) instead of ws://.',
     };
   }
@@ -89,7 +94,7 @@ export function connectionFailed(url: string, detail?: string): Diagnosis {
   if (secure) hints.push('For wss://, the browser must trust the broker\'s certificate: open https://host:port once to check.');
   else hints.push('EMQX listens for ws on 8083 and for wss on 8084.');
   return {
-    message: `Could not connect to ${url}${detail ? ` (${detail})` : ''}.`,
+    message: `Could not connect to ${redactUrl(url)}${detail ? ` (${detail})` : ''}.`,
     hint: hints.join(' '),
   };
 }
@@ -97,7 +102,7 @@ export function connectionFailed(url: string, detail?: string): Diagnosis {
 /** Explains an error on a connection that was up. */
 export function connectionLost(url: string, detail: string): Diagnosis {
   return {
-    message: `The connection to ${url} failed: ${detail}.`,
+    message: `The connection to ${redactUrl(url)} failed: ${detail}.`,
     hint: 'It reconnects on its own (unless reconnect-period="0"); if this repeats, check the network and the broker\'s logs.',
   };
 }

@@ -32,7 +32,11 @@ export interface HintedError extends Error {
   readonly code?: number;
 }
 
-/** How a subscriber wants its messages. */
+/**
+ * How a subscriber wants its messages. Subscribers of one filter share one broker subscription, at
+ * the highest QoS asked; its MQTT 5 options (`noLocal`, `retainAsPublished`, `retainHandling`) are
+ * those of the first subscriber.
+ */
 export interface SubscribeOptions {
   /** Highest QoS to receive at. Default 0. */
   qos?: QoS;

@@ -37,7 +37,10 @@ interface Listener {
 }
 
 interface Entry {
+  /** The filter the broker is sent. */
   readonly filter: string;
+  /** The filter topics are matched against (without a `$share/group/` prefix). */
+  readonly match: string;
   readonly listeners: Set<Listener>;
   /** The QoS the broker was asked for on this connection; undefined: not subscribed there. */
   sent: QoS | undefined;
@@ -67,6 +70,8 @@ interface QueuedPublish {
   readonly reject: (error: Error) => void;
 }
 
+/** A reconnect period MQTT.js never reaches (the largest setInterval delay). */
+const NEVER = 2 ** 31 - 1;
 /** How many topics each filter remembers the last message of. */
 const LAST_VALUES_PER_FILTER = 1000;
 /** How many QoS 0 publishes wait while offline; older ones are dropped first. */
@@ -101,7 +106,10 @@ export class MqttSession {
   client: MqttClient | undefined;
   status: ConnectionStatus = 'disconnected';
 
-  private readonly entries = new FilterTrie<Entry>();
+  /** Every filter held, by the filter the broker is sent. */
+  private readonly entries = new Map<string, Entry>();
+  /** The same entries by the filter that topics are matched against (a shared subscription's differs). */
+  private readonly trie = new FilterTrie<Entry[]>();
   private readonly dirty = new Set<Entry>();
   private flushScheduled = false;
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
@@ -126,6 +134,11 @@ export class MqttSession {
     return count;
   }
 
+  /** How many filters the matching trie holds (for leak checks: equals `filterCount`). */
+  get trieSize(): number {
+    return this.trie.size;
+  }
+
   /** How many status listeners are registered (for tests and leak checks). */
   get statusListenerCount(): number {
     return this.statusListeners.size;
@@ -148,7 +161,10 @@ export class MqttSession {
     }
     const options: IClientOptions = {
       ...config.options,
-      reconnectPeriod: 0,
+      // The session schedules reconnects itself, with back-off. MQTT.js is given a period it never
+      // reaches rather than 0: with 0 (and a clean session) it fails the callbacks of QoS 1 and 2
+      // messages in flight on a forced close, although it sends them again after the reconnect.
+      reconnectPeriod: NEVER,
       resubscribe: false,
       manualConnect: false,
     };
@@ -189,8 +205,8 @@ export class MqttSession {
     const listener: Listener = { parsed, onMessage, options };
     let entry = this.entries.get(parsed.filter);
     if (!entry) {
-      entry = { filter: parsed.filter, listeners: new Set(), sent: undefined, last: new Map() };
-      this.entries.set(parsed.filter, entry);
+      entry = { filter: parsed.filter, match: parsed.match, listeners: new Set(), sent: undefined, last: new Map() };
+      this.addEntry(entry);
     }
     entry.listeners.add(listener);
     this.markDirty(entry);
@@ -259,8 +275,13 @@ export class MqttSession {
 
   private setStatus(status: ConnectionStatus): void {
     const previous = this.status;
-    if (previous === status) return;
     this.status = status;
+    this.notifyStatus(previous);
+  }
+
+  private notifyStatus(previous: ConnectionStatus): void {
+    const status = this.status;
+    if (previous === status) return;
     this.hooks.status?.(status, previous);
     for (const listener of [...this.statusListeners]) listener(status);
   }
@@ -274,15 +295,18 @@ export class MqttSession {
     if (client !== this.client) return;
     this.attempts = 0;
     this.reported = false;
-    this.setStatus('connected');
-    this.hooks.connect?.(connack);
+    const previous = this.status;
+    this.status = 'connected';
     // Without a session on the broker, every filter has to be asked for again.
     for (const entry of this.entries.values()) {
       if (!connack.sessionPresent) entry.sent = undefined;
       this.dirty.add(entry);
     }
     this.flush();
+    // What was queued goes out before anything that listeners of the status may publish.
     for (const item of this.queue.splice(0)) this.send(client, item);
+    this.notifyStatus(previous);
+    this.hooks.connect?.(connack);
   }
 
   private onError(client: MqttClient, error: Error & { code?: number | string }): void {
@@ -303,7 +327,8 @@ export class MqttSession {
   private onClose(client: MqttClient): void {
     if (client !== this.client) return;
     const wasConnected = this.status === 'connected';
-    for (const entry of this.entries.values()) entry.sent = undefined;
+    // A persistent session (clean=false) keeps its subscriptions on the broker across the break.
+    if (this.config?.options?.clean !== false) for (const entry of this.entries.values()) entry.sent = undefined;
     if (!wasConnected && !this.reported && this.config) {
       this.fail(connectionFailed(this.config.url, 'the connection closed before the broker accepted it'));
     }
@@ -315,6 +340,7 @@ export class MqttSession {
       this.scheduleReconnect(client, period);
     } else {
       this.setStatus('disconnected');
+      void this.endClient();
     }
   }
 
@@ -327,7 +353,7 @@ export class MqttSession {
     this.attempts++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      if (client !== this.client) return;
+      if (client !== this.client || client.connected) return;
       // Keep the stores, so that QoS 1 and 2 messages in flight are sent again.
       client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
     }, delay);
@@ -344,6 +370,8 @@ export class MqttSession {
     if (this.status === 'connected') this.hooks.disconnect?.();
     client.removeAllListeners('message');
     client.on('error', () => {});
+    // Ending for good: messages still in flight fail (with a clean session) instead of waiting forever.
+    client.options.reconnectPeriod = 0;
     return new Promise((resolve) => client.end(!client.connected, {}, () => resolve()));
   }
 
@@ -369,7 +397,7 @@ export class MqttSession {
           if (!connected) continue;
           unsubscribe.push(entry.filter);
         }
-        this.entries.delete(entry.filter);
+        this.removeEntry(entry);
         continue;
       }
       if (!connected) continue;
@@ -393,6 +421,8 @@ export class MqttSession {
       client.subscribe(subscriptions, (error, granted) => {
         if (client !== this.client) return;
         if (error) {
+          // A connection that broke before the SUBACK is no refusal: the reconnect subscribes again.
+          if (!client.connected) return;
           for (const filter of filters) this.refuse(filter, 0x80, error);
           return;
         }
@@ -402,6 +432,21 @@ export class MqttSession {
       });
     }
     if (unsubscribe.length > 0) client.unsubscribe(unsubscribe);
+  }
+
+  private addEntry(entry: Entry): void {
+    this.entries.set(entry.filter, entry);
+    const same = this.trie.get(entry.match);
+    if (same) same.push(entry);
+    else this.trie.set(entry.match, [entry]);
+  }
+
+  private removeEntry(entry: Entry): void {
+    this.entries.delete(entry.filter);
+    const same = this.trie.get(entry.match) ?? [];
+    const rest = same.filter((other) => other !== entry);
+    if (rest.length > 0) this.trie.set(entry.match, rest);
+    else this.trie.delete(entry.match);
   }
 
   private refuse(filter: string, code: number, cause?: unknown): void {
@@ -422,12 +467,14 @@ export class MqttSession {
     };
     // Decode once per message for each (type, path) that its listeners ask for.
     const decoded = new Map<string, Decoded>();
-    this.entries.match(topic, (entry) => {
-      const last = entry.last;
-      last.delete(topic);
-      last.set(topic, raw);
-      if (last.size > LAST_VALUES_PER_FILTER) last.delete(last.keys().next().value!);
-      for (const listener of entry.listeners) this.deliver(listener, raw, decoded);
+    this.trie.match(topic, (entries) => {
+      for (const entry of entries) {
+        const last = entry.last;
+        last.delete(topic);
+        last.set(topic, raw);
+        if (last.size > LAST_VALUES_PER_FILTER) last.delete(last.keys().next().value!);
+        for (const listener of entry.listeners) this.deliver(listener, raw, decoded);
+      }
     });
   }
 

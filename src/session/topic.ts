@@ -24,6 +24,8 @@ export interface ParsedFilter {
   readonly source: string;
   /** The plain MQTT filter sent to the broker. */
   readonly filter: string;
+  /** The filter topics are matched against: `filter` without a `$share/group/` prefix. */
+  readonly match: string;
   /** The filter's levels (plain). */
   readonly levels: readonly string[];
   /** Named wildcards: the level index and the name. A `#name` takes the rest of the topic. */
@@ -45,6 +47,19 @@ export function parseFilter(source: string): ParsedFilter {
   }
   if (source.includes('\u0000')) {
     throw new TopicError(`The topic filter "${source}" contains a NUL character.`, 'Remove the NUL character from the topic.');
+  }
+  // MQTT 5 shared subscription: `$share/group/filter`. Messages arrive under their own topics.
+  const share = /^\$share\/([^/]*)\/(.*)$/s.exec(source);
+  if (share || source === '$share' || source.startsWith('$share/')) {
+    const [, group = '', rest = ''] = share ?? [];
+    if (!group || /[+#]/.test(group) || !rest) {
+      throw new TopicError(
+        `The shared subscription "${source}" is incomplete.`,
+        'Write a shared subscription as $share/GROUP/FILTER, such as $share/dashboards/home/+/temperature.'
+      );
+    }
+    const inner = parseFilter(rest);
+    return { ...inner, source, filter: `$share/${group}/${inner.filter}` };
   }
   const written = source.split('/');
   const levels: string[] = [];
@@ -77,7 +92,8 @@ export function parseFilter(source: string): ParsedFilter {
     }
     levels.push(level);
   });
-  return { source, filter: levels.join('/'), levels, names };
+  const filter = levels.join('/');
+  return { source, filter, match: filter, levels, names };
 }
 
 /**
