@@ -11,7 +11,7 @@ const TEXT_HINT = 'Bind text instead: bind="textContent", bind="value" or bind="
 
 /**
  * Checks a `bind` attribute: a property name, or `attr:NAME`. Throws an error with a hint for
- * bindings that could let a payload become markup or code (`innerHTML`, `on*`, `attr:on*`).
+ * bindings that could let a payload become markup or code (HTML-setting properties, `on*`, `attr:on*`).
  */
 export function checkBinding(bind: string): void {
   const name = (bind.startsWith('attr:') ? bind.slice(5) : bind).toLowerCase();
