@@ -75,6 +75,7 @@ try {
   port = await listen(http, httpPort);
 } catch {
   port = await listen(http, 0);
+  console.log(`  Port ${httpPort} is in use: serving on ${port} instead (PORT=... npm start to choose).`);
 }
 
 const page = `http://localhost:${port}/demo/`;

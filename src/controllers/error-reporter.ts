@@ -17,7 +17,8 @@ export class ErrorReporter {
     const { hint: givenHint, code } = err as Error & { hint?: unknown; code?: unknown };
     const hint = typeof givenHint === 'string' ? givenHint : 'See the error message for what went wrong.';
     const numericCode = typeof code === 'number' ? code : undefined;
-    const key = `${err.message}\n${hint}`;
+    // One warning per kind of problem: the message may quote a payload that differs every time.
+    const key = `${err.name}\n${hint}`;
     if (!this.warned.has(key)) {
       if (this.warned.size >= MAX_REMEMBERED) this.warned.clear();
       this.warned.add(key);
