@@ -37,10 +37,3 @@ export function watchSession(id: string, watcher: () => void): () => void {
     if (set.size === 0 && watchers.get(id) === set) watchers.delete(id);
   };
 }
-
-/** How many watchers are registered (for leak checks). */
-export function registryWatcherCount(): number {
-  let count = 0;
-  for (const set of watchers.values()) count += set.size;
-  return count;
-}

@@ -6,14 +6,6 @@ import type { HintedError, MqttMessage, QoS, SubscribeOptions } from '../session
 import type { ErrorReporter } from './error-reporter.js';
 import { SessionController, type SessionHost } from './session-controller.js';
 
-/** The attributes every subscribing element has (the shared vocabulary). */
-export interface SubscriberHost extends SessionHost {
-  topic?: string;
-  qos: number;
-  type: string;
-  path?: string;
-}
-
 /** What to subscribe to right now; `undefined`: nothing (no topic, paused). */
 export interface SubscriptionRequest {
   readonly filter: string | undefined;

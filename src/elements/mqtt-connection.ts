@@ -137,7 +137,6 @@ export class MqttConnection extends LitElement {
   private readonly session = new MqttSession({
     status: (status, previous) => {
       this.currentStatus = status;
-      this.toggleAttribute('status', true);
       this.setAttribute('status', status);
       this.dispatchEvent(new MqttStatusEvent({ status, previous }));
     },

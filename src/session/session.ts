@@ -62,6 +62,13 @@ interface Decoded {
   readonly error?: PayloadError;
 }
 
+/** The decodings of one message: the first (type, path) asked for, and any others. */
+interface DecodeMemo {
+  key?: string;
+  result?: Decoded;
+  others?: Map<string, Decoded>;
+}
+
 interface QueuedPublish {
   readonly topic: string;
   readonly payload: string | Uint8Array;
@@ -132,16 +139,6 @@ export class MqttSession {
     let count = 0;
     for (const entry of this.entries.values()) count += entry.listeners.size;
     return count;
-  }
-
-  /** How many filters the matching trie holds (for leak checks: equals `filterCount`). */
-  get trieSize(): number {
-    return this.trie.size;
-  }
-
-  /** How many status listeners are registered (for tests and leak checks). */
-  get statusListenerCount(): number {
-    return this.statusListeners.size;
   }
 
   /**
@@ -465,8 +462,9 @@ export class MqttSession {
       properties: packet.properties,
       receivedAt: Date.now(),
     };
-    // Decode once per message for each (type, path) that its listeners ask for.
-    const decoded = new Map<string, Decoded>();
+    // Decode once per message for each (type, path) that its listeners ask for; the map is only
+    // made when a second listener needs it.
+    const decoded: DecodeMemo = {};
     this.trie.match(topic, (entries) => {
       for (const entry of entries) {
         const last = entry.last;
@@ -482,10 +480,10 @@ export class MqttSession {
    * Hands `raw` to one listener, decoded as it asks. A payload that cannot be decoded is still
    * delivered (with `value` undefined), after an error that says why.
    */
-  private deliver(listener: Listener, raw: RawMessage, decoded = new Map<string, Decoded>()): void {
+  private deliver(listener: Listener, raw: RawMessage, memo: DecodeMemo = {}): void {
     const { type = 'auto', path = '', onError } = listener.options;
     const key = `${type}|${path}`;
-    let result = decoded.get(key);
+    let result = memo.key === key ? memo.result : memo.others?.get(key);
     if (!result) {
       try {
         result = { value: decodePayload(raw.payload, type, path) };
@@ -493,7 +491,12 @@ export class MqttSession {
         if (!(error instanceof PayloadError)) throw error;
         result = { value: undefined, error };
       }
-      decoded.set(key, result);
+      if (memo.key === undefined) {
+        memo.key = key;
+        memo.result = result;
+      } else {
+        (memo.others ??= new Map()).set(key, result);
+      }
     }
     if (result.error) onError?.(result.error);
     const value = result.value;
