@@ -2,18 +2,17 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startBroker } from './scripts/broker.mjs';
-import { startMosquitto } from './scripts/mosquitto.mjs';
+import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
 
 /**
  * Starts the test brokers and lets browser tests drive them through `executeServerCommand`
  * (see test/helpers.ts): aedes brokers by name (`main` starts with the runner), stopped and
- * restarted on the same port; a mosquitto broker on demand.
+ * restarted on the same port. (mosquitto has its own plugin: scripts/mosquitto-plugin.mjs.)
  */
 function brokerPlugin() {
   /** @type {Map<string, Awaited<ReturnType<typeof startBroker>>>} */
   const brokers = new Map();
   const ports = new Map();
-  let mosquitto;
 
   async function start(name) {
     const running = brokers.get(name);
@@ -57,10 +56,6 @@ function brokerPlugin() {
       }
       return count;
     },
-    'mosquitto-start': async () => {
-      mosquitto ??= await startMosquitto();
-      return { url: mosquitto.url };
-    },
   };
 
   return {
@@ -70,7 +65,6 @@ function brokerPlugin() {
     },
     async serverStop() {
       await Promise.all([...brokers.values()].map((broker) => broker.close()));
-      await mosquitto?.close();
     },
     async executeCommand({ command, payload }) {
       const run = commands[command];
@@ -107,7 +101,7 @@ export default {
   reporters: [defaultReporter(), summaryLine()],
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), brokerPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), brokerPlugin(), mosquittoPlugin()],
   browsers: [
     chromeLauncher({
       launchOptions: {
@@ -121,6 +115,7 @@ export default {
           '--disable-component-update',
           '--no-first-run',
           '--disable-sync',
+          ...mosquittoBrowserArgs(),
         ],
       },
     }),

@@ -8,7 +8,7 @@ import { controlValue, defaultEventFor, findControl, firstControl } from '../dom
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
 import { encodePayload, PayloadError } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
-import type { QoS } from '../session/message.js';
+import type { PublishOptions, QoS } from '../session/message.js';
 import { validateTopic } from '../session/topic.js';
 
 /** For publishes nobody awaits: their errors were reported with `mqtt-error` already. */
@@ -66,6 +66,13 @@ export class MqttPublish extends LitElement {
 
   /** What a checkbox or switch publishes when off. */
   @property({ attribute: 'payload-off' }) payloadOff = 'false';
+
+  /**
+   * MQTT 5 publish properties sent with every message, e.g.
+   * `{ userProperties: { room: 'kitchen' }, contentType: 'application/json' }`. Ignored by MQTT 3.1.1
+   * connections.
+   */
+  @property({ attribute: false }) properties?: PublishOptions['properties'];
 
   /** The last message the client accepted from this element. */
   lastPublished: MqttPublishDetail | undefined;
@@ -162,8 +169,9 @@ export class MqttPublish extends LitElement {
       }
       const payload = this.encode(value);
       const qos = checkQos(this.qos, this.reporter);
-      await session.publish(topic, payload, { qos, retain: this.retain });
-      this.lastPublished = { topic, payload, qos, retain: this.retain };
+      const { retain, properties } = this;
+      await session.publish(topic, payload, { qos, retain, properties });
+      this.lastPublished = properties ? { topic, payload, qos, retain, properties } : { topic, payload, qos, retain };
       this.dispatchEvent(new MqttPublishEvent(this.lastPublished));
     } catch (error) {
       this.reporter.report(error);
