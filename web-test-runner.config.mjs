@@ -1,18 +1,41 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { createServer } from 'node:http';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startBroker } from './scripts/broker.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
 
 /**
+ * An endpoint where no broker answers (a proxy in front of a broker that is down): every WebSocket
+ * handshake gets 503. It counts the attempts, so that tests can see reconnect back-off.
+ */
+async function startRefuser() {
+  const refuser = { attempts: 0, url: '', close: () => new Promise((resolve) => server.close(resolve)) };
+  const server = createServer((_req, res) => res.writeHead(503).end());
+  server.on('upgrade', (_req, socket) => {
+    refuser.attempts++;
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  refuser.url = `ws://127.0.0.1:${server.address().port}/mqtt`;
+  return refuser;
+}
+
+/**
  * Starts the test brokers and lets browser tests drive them through `executeServerCommand`
  * (see test/helpers.ts): aedes brokers by name (`main` starts with the runner), stopped and
- * restarted on the same port. (mosquitto has its own plugin: scripts/mosquitto-plugin.mjs.)
+ * restarted on the same port, with a log of what clients published under the prefixes a test asked
+ * to record (kept across restarts); the `main` broker also at `/mqtt` on the test page's own origin
+ * (for the Content-Security-Policy test); a refusing endpoint that counts attempts; the page's
+ * offline mode. (mosquitto has its own plugin: scripts/mosquitto-plugin.mjs.)
  */
 function brokerPlugin() {
   /** @type {Map<string, Awaited<ReturnType<typeof startBroker>>>} */
   const brokers = new Map();
   const ports = new Map();
+  /** Payloads published by clients, by broker name, for the prefixes being recorded. */
+  const records = new Map();
+  let refuser;
 
   async function start(name) {
     const running = brokers.get(name);
@@ -25,7 +48,12 @@ function brokerPlugin() {
             done(Object.assign(new Error('bad user name or password'), { returnCode: 4 }), false);
           }
         : undefined;
-    const broker = await startBroker({ port: ports.get(name) ?? 0, ipv6: false, authenticate });
+    const onPublish = (packet) => {
+      for (const [prefix, payloads] of records.get(name) ?? []) {
+        if (packet.topic.startsWith(prefix)) payloads.push(packet.payload.toString());
+      }
+    };
+    const broker = await startBroker({ port: ports.get(name) ?? 0, ipv6: false, authenticate, onPublish });
     ports.set(name, broker.port);
     brokers.set(name, broker);
     return broker;
@@ -48,6 +76,18 @@ function brokerPlugin() {
     'broker-stats': ({ name } = {}) => ({ ...get(name).stats }),
     'broker-subscriptions': ({ name, prefix = '' } = {}) => get(name).subscriptions(prefix),
     'broker-clients': ({ name } = {}) => get(name).clients(),
+    'broker-record': ({ name = 'main', prefix }) => {
+      if (!records.has(name)) records.set(name, new Map());
+      records.get(name).set(prefix, []);
+      return true;
+    },
+    'broker-recorded': ({ name = 'main', prefix }) => records.get(name)?.get(prefix) ?? [],
+    'refuser-start': async () => {
+      refuser ??= await startRefuser();
+      refuser.attempts = 0;
+      return { url: refuser.url };
+    },
+    'refuser-attempts': () => refuser?.attempts ?? 0,
     'broker-publish': async ({ name, topic, payload = '', qos = 0, retain = false, count = 1 } = {}) => {
       const broker = get(name);
       for (let i = 0; i < count; i++) {
@@ -60,13 +100,27 @@ function brokerPlugin() {
 
   return {
     name: 'mqtt-brokers',
-    async serverStart() {
+    async serverStart({ server }) {
       await start('main');
+      server.on('upgrade', (req, socket, head) => {
+        if (new URL(req.url, 'http://x').pathname === '/mqtt') get('main').upgrade(req, socket, head);
+      });
     },
     async serverStop() {
       await Promise.all([...brokers.values()].map((broker) => broker.close()));
+      await refuser?.close();
     },
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
+      if (command === 'page-offline') {
+        // Chromium's own offline mode (sockets fail, `offline` and then `online` fire), from 50 ms
+        // after this command returns for `ms`: the page cannot reach this server while offline.
+        const page = session.browser.getPage(session.id);
+        setTimeout(async () => {
+          await page.setOfflineMode(true);
+          setTimeout(() => page.setOfflineMode(false), payload?.ms ?? 300);
+        }, 50);
+        return true;
+      }
       const run = commands[command];
       return run ? await run(payload) : undefined;
     },

@@ -18,13 +18,15 @@ function listen(server, port, host) {
  * that `localhost` works whichever address the browser tries first).
  * Counts SUBSCRIBE and UNSUBSCRIBE packets, and lists the subscriptions it holds.
  */
-export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.0.1', ipv6 = true, authenticate } = {}) {
+export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.0.1', ipv6 = true, authenticate, onPublish } = {}) {
   const broker = await Aedes.createBroker(authenticate ? { authenticate } : {});
   const stats = { subscribePackets: 0, unsubscribePackets: 0, published: 0 };
   broker.on('subscribe', () => stats.subscribePackets++);
   broker.on('unsubscribe', () => stats.unsubscribePackets++);
   broker.on('publish', (packet, client) => {
-    if (client) stats.published++;
+    if (!client) return;
+    stats.published++;
+    onPublish?.(packet, client);
   });
 
   const wss = new WebSocketServer({ noServer: true });
@@ -76,6 +78,10 @@ export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.
       return new Promise((resolve, reject) => {
         broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false }, (err) => (err ? reject(err) : resolve()));
       });
+    },
+    /** Hands an HTTP upgrade request from another server (same-origin tests) to this broker. */
+    upgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
     /** Client ids connected now. */
     clients() {

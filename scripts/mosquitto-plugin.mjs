@@ -1,29 +1,83 @@
-// The web-test-runner plugin for mosquitto: browser tests start it through `executeServerCommand`
-// (see test/helpers.ts).
-import { startMosquitto } from './mosquitto.mjs';
+// The web-test-runner plugin for mosquitto: browser tests start brokers through
+// `executeServerCommand` (see test/helpers.ts and test/mosquitto.ts).
+import { createCertificate, startMosquitto } from './mosquitto.mjs';
 
-/** Extra Chromium flags the mosquitto tests need (none yet). */
-export function browserArgs() {
-  return [];
+/**
+ * The certificate of the `tls` variant. It is made when the test config is loaded, because the
+ * browser has to be told to trust it when it launches.
+ */
+let certificate;
+/** Why the certificate could not be made (openssl missing): the `tls` variant fails with it. */
+let certificateError;
+
+function removeCertificate() {
+  certificate?.remove();
+  certificate = undefined;
 }
 
-/** Commands: `mosquitto-start` starts one anonymous mosquitto for the suite and returns its ws url. */
+/**
+ * Extra Chromium flags the mosquitto tests need: trust the self-signed certificate of the `tls`
+ * variant, in the test browser only, by the hash of its public key. Makes the certificate.
+ */
+export function browserArgs() {
+  if (!certificate && !certificateError) {
+    try {
+      certificate = createCertificate();
+      process.once('exit', removeCertificate);
+    } catch (error) {
+      certificateError = error;
+      console.warn(`mosquitto-plugin: the wss:// tests will fail: ${error.message}`);
+    }
+  }
+  return certificate ? [`--ignore-certificate-errors-spki-list=${certificate.spki}`] : [];
+}
+
+/**
+ * Commands:
+ * - `mosquitto-start {variant?}`: starts (once for the run) the mosquitto of a variant, `anonymous`
+ *   (the default), `password` or `tls`, and returns `{ url, username?, password? }`;
+ * - `mosquitto-stop {variant?}`: stops it; the next `mosquitto-start` starts a new one, on new ports.
+ */
 export function mosquittoPlugin() {
-  let mosquitto;
+  /** @type {Map<string, Promise<Awaited<ReturnType<typeof startMosquitto>>>>} */
+  const brokers = new Map();
+
+  function start(variant) {
+    if (variant === 'tls' && !certificate) {
+      throw certificateError ?? new Error('The browser does not trust a certificate: spread browserArgs() into the Chromium args.');
+    }
+    let broker = brokers.get(variant);
+    if (!broker) {
+      broker = startMosquitto({ variant, certificate });
+      brokers.set(variant, broker);
+      broker.catch(() => brokers.delete(variant));
+    }
+    return broker;
+  }
+
   const commands = {
-    'mosquitto-start': async () => {
-      mosquitto ??= await startMosquitto();
-      return { url: mosquitto.url };
+    'mosquitto-start': async ({ variant = 'anonymous' } = {}) => {
+      const { url, username, password } = await start(variant);
+      return { url, username, password };
+    },
+    'mosquitto-stop': async ({ variant = 'anonymous' } = {}) => {
+      const broker = brokers.get(variant);
+      brokers.delete(variant);
+      await (await broker)?.close();
+      return true;
     },
   };
   return {
     name: 'mosquitto',
     async serverStop() {
-      await mosquitto?.close();
+      const running = [...brokers.values()];
+      brokers.clear();
+      await Promise.all(running.map(async (broker) => (await broker.catch(() => undefined))?.close()));
+      removeCertificate();
     },
     async executeCommand({ command, payload }) {
       const run = commands[command];
-      return run ? await run(payload) : undefined;
+      return run ? await run(payload ?? {}) : undefined;
     },
   };
 }

@@ -1,12 +1,58 @@
-// A mosquitto broker for tests that need a second, independent implementation or MQTT 5.
-// Debian's package: apt-get install -y mosquitto. Started with a generated config on free ports.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+// mosquitto brokers for tests that need a second, independent implementation or MQTT 5.
+// Debian's package: apt-get install -y mosquitto (it ships mosquitto_passwd too). Each broker runs
+// from a generated config on free ports, with its files in a temp dir removed on close.
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export const MOSQUITTO = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
+export const MOSQUITTO_PASSWD = process.env.MOSQUITTO_PASSWD_PATH ?? '/usr/bin/mosquitto_passwd';
+
+/** The only account of the `password` variant. */
+export const USER = { username: 'alice', password: 'secret' };
+
+/** Runs a command line tool, turning a missing one into an error that says how to install it. */
+function run(command, args, install) {
+  try {
+    execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    if (error.code === 'ENOENT') throw new Error(`${command} is missing. Install it: ${install}`);
+    throw new Error(`${command} ${args.join(' ')} failed: ${error.stderr || error.message}`);
+  }
+}
+
+/**
+ * A self-signed certificate for `localhost` and 127.0.0.1, valid two days, made with openssl in a
+ * new temp dir. `spki` is the base64 SHA-256 of its public key (SubjectPublicKeyInfo, DER): what
+ * Chromium's `--ignore-certificate-errors-spki-list` takes. Synchronous: the test config needs the
+ * hash before it launches the browser.
+ */
+export function createCertificate() {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-elements-cert-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  try {
+    run(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+        '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert],
+      'apt-get install -y openssl'
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const der = new X509Certificate(readFileSync(cert)).publicKey.export({ type: 'spki', format: 'der' });
+  return {
+    cert,
+    key,
+    spki: createHash('sha256').update(der).digest('base64'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -20,7 +66,6 @@ function freePort() {
 }
 
 async function waitForPort(port, deadline) {
-  const { connect } = await import('node:net');
   while (Date.now() < deadline) {
     const ok = await new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
@@ -36,26 +81,43 @@ async function waitForPort(port, deadline) {
 }
 
 /**
- * Starts mosquitto with a plain MQTT listener (needed: a config with only a websockets listener
- * exits) and a WebSocket listener. Anonymous access. Returns the ws url and a stop function.
+ * Starts one mosquitto with a plain MQTT listener (needed: a config with only a websockets listener
+ * exits) and a WebSocket listener at `/mqtt` (mosquitto serves any path). Variants:
+ * - `anonymous`: `ws://`, anyone may connect;
+ * - `password`: `ws://`, only {@link USER} (a password file made with mosquitto_passwd);
+ * - `tls`: `wss://localhost`, anonymous, with `certificate` ({ cert, key } file paths; default: a
+ *   new one from {@link createCertificate}, which no browser trusts).
+ * Returns the url, the credentials to use, and `close()`.
  */
-export async function startMosquitto() {
+export async function startMosquitto({ variant = 'anonymous', certificate } = {}) {
+  if (!['anonymous', 'password', 'tls'].includes(variant)) throw new Error(`unknown mosquitto variant "${variant}"`);
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-elements-mosquitto-'));
+  const ownCertificate = variant === 'tls' && !certificate ? createCertificate() : undefined;
   const mqttPort = await freePort();
   const wsPort = await freePort();
+  const auth = ['allow_anonymous true'];
+  if (variant === 'password') {
+    const passwords = join(dir, 'passwords');
+    run(MOSQUITTO_PASSWD, ['-b', '-c', passwords, USER.username, USER.password], 'apt-get install -y mosquitto');
+    auth.splice(0, 1, 'allow_anonymous false', `password_file ${passwords}`);
+  }
+  const tls = variant === 'tls' ? [`certfile ${(certificate ?? ownCertificate).cert}`, `keyfile ${(certificate ?? ownCertificate).key}`] : [];
   const config = join(dir, 'mosquitto.conf');
   writeFileSync(
     config,
     [
+      // Started as root, mosquitto switches to its own user, which cannot read the key or the
+      // password file in our private temp dirs: stay the user who runs the tests.
+      `user ${userInfo().username}`,
       'persistence false',
       'log_dest stderr',
       'log_type error',
+      ...auth,
       `listener ${mqttPort} 127.0.0.1`,
       'protocol mqtt',
-      'allow_anonymous true',
       `listener ${wsPort}`,
       'protocol websockets',
-      'allow_anonymous true',
+      ...tls,
       '',
     ].join('\n')
   );
@@ -65,16 +127,30 @@ export async function startMosquitto() {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const failed = new Promise((_, reject) => {
     child.once('error', (error) => reject(new Error(`Cannot start ${MOSQUITTO}: ${error.message}. Install it: apt-get install -y mosquitto`)));
-    child.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`mosquitto (${variant}) exited (${code}): ${stderr}`)));
   });
-  await Promise.race([waitForPort(wsPort, Date.now() + 5000), failed]);
+  const removeFiles = () => {
+    rmSync(dir, { recursive: true, force: true });
+    ownCertificate?.remove();
+  };
+  try {
+    await Promise.race([waitForPort(wsPort, Date.now() + 5000), failed]);
+  } catch (error) {
+    child.kill('SIGTERM');
+    removeFiles();
+    throw error;
+  }
   failed.catch(() => {});
   return {
-    url: `ws://127.0.0.1:${wsPort}/mqtt`,
+    variant,
+    url: variant === 'tls' ? `wss://localhost:${wsPort}/mqtt` : `ws://127.0.0.1:${wsPort}/mqtt`,
+    ...(variant === 'password' ? USER : {}),
     async close() {
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      removeFiles();
     },
   };
 }

@@ -72,3 +72,36 @@ export function nextFrame(): Promise<void> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Starts recording the payloads clients publish under `prefix` (kept across broker restarts). */
+export async function recordPublishes(prefix: string, name = 'main'): Promise<void> {
+  await executeServerCommand('broker-record', { name, prefix });
+}
+
+/** The payloads clients published under `prefix` since `recordPublishes(prefix)`, in arrival order. */
+export function recordedPublishes(prefix: string, name = 'main'): Promise<string[]> {
+  return executeServerCommand('broker-recorded', { name, prefix });
+}
+
+/** An endpoint where every WebSocket handshake is refused (503); its attempt counter starts at 0. */
+export async function refuserUrl(): Promise<string> {
+  return (await executeServerCommand<{ url: string }, undefined>('refuser-start')).url;
+}
+
+/** How many handshakes the refusing endpoint saw since `refuserUrl()`. */
+export function refuserAttempts(): Promise<number> {
+  return executeServerCommand<number, undefined>('refuser-attempts');
+}
+
+/**
+ * Puts the browser page into Chromium's offline mode for `ms`, starting just after this resolves
+ * (no server command can be run while offline). Wait for the `offline` and `online` events.
+ */
+export async function goOfflineFor(ms: number): Promise<void> {
+  await executeServerCommand('page-offline', { ms });
+}
+
+/** The `main` broker at `/mqtt` on the test page's own origin (allowed by `connect-src 'self'`). */
+export function sameOriginBrokerUrl(): string {
+  return `ws://${location.host}/mqtt`;
+}

@@ -54,8 +54,9 @@ function randomClientId(): string {
 /**
  * Owns one MQTT.js client and provides it to the `<mqtt-subscribe>`, `<mqtt-publish>` and
  * `<mqtt-value>` elements inside it (and to any element that names it with `connection="id"`).
- * Reconnects with exponential back-off; subscriptions and queued publishes follow every reconnect
- * and every change of `url`.
+ * Reconnects with exponential back-off and jitter, and at once when the browser comes back online or
+ * the tab becomes visible again; subscriptions and queued publishes follow every reconnect and every
+ * change of `url`.
  *
  * @tag mqtt-connection
  * @summary A connection to an MQTT broker over WebSocket.
@@ -157,6 +158,10 @@ export class MqttConnection extends LitElement {
   /** Whether the current options were handed to the session since the last `disconnect()`. */
   private opened = false;
   private unregister: (() => void) | undefined;
+  /** Retries at once when the network comes back or the tab becomes visible again. */
+  private readonly retryNow = (event: Event): void => {
+    if (event.type === 'online' || document.visibilityState === 'visible') this.session.retryNow();
+  };
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -194,6 +199,8 @@ export class MqttConnection extends LitElement {
     clearTimeout(this.closeTimer);
     this.closeTimer = undefined;
     this.register();
+    window.addEventListener('online', this.retryNow);
+    document.addEventListener('visibilitychange', this.retryNow);
     if (!this.manual && !this.active) {
       this.active = true;
       this.requestUpdate();
@@ -204,6 +211,8 @@ export class MqttConnection extends LitElement {
     super.disconnectedCallback();
     this.unregister?.();
     this.unregister = undefined;
+    window.removeEventListener('online', this.retryNow);
+    document.removeEventListener('visibilitychange', this.retryNow);
     // A move in the same task (remove, then insert) keeps the client.
     this.closeTimer = setTimeout(() => {
       this.closeTimer = undefined;

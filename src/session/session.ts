@@ -104,6 +104,16 @@ function nextTask(callback: () => void): void {
 }
 
 /**
+ * The delay before reconnect attempt `attempt` (0 for the first): exponential back-off from `period`
+ * up to `max`, with "equal jitter" (a random delay between half the ceiling and the ceiling), so that
+ * many pages that lost the same broker do not all come back at the same moment.
+ */
+export function reconnectDelay(attempt: number, period: number, max: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(Math.max(period, max), period * 2 ** Math.min(attempt, 30));
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/**
  * A session over one MQTT.js client: reference-counted, batched subscriptions; each message
  * dispatched to every matching filter; a last-value cache; resubscription after reconnects; a new
  * url moves every subscription to the new broker. DOM-free.
@@ -341,19 +351,31 @@ export class MqttSession {
     }
   }
 
-  /** Exponential back-off with jitter, from `period` up to `reconnectMaxPeriod`. */
+  /**
+   * Retries now instead of waiting for the next scheduled attempt (the network came back, the page
+   * became visible). Does nothing unless a reconnect is waiting.
+   */
+  retryNow(): void {
+    const client = this.client;
+    if (this.reconnectTimer === undefined || !client) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.reconnect(client);
+  }
+
   private scheduleReconnect(client: MqttClient, period: number): void {
     if (this.reconnectTimer !== undefined) return;
-    const max = Math.max(period, this.config?.reconnectMaxPeriod ?? 30000);
-    const ceiling = Math.min(max, period * 2 ** this.attempts);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.attempts++;
+    const delay = reconnectDelay(this.attempts++, period, this.config?.reconnectMaxPeriod ?? 30000);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      if (client !== this.client || client.connected) return;
-      // Keep the stores, so that QoS 1 and 2 messages in flight are sent again.
-      client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
+      this.reconnect(client);
     }, delay);
+  }
+
+  private reconnect(client: MqttClient): void {
+    if (client !== this.client || client.connected) return;
+    // Keep the stores, so that QoS 1 and 2 messages in flight are sent again.
+    client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
   }
 
   /** Ends the current client (gracefully when connected); resolves once it has ended. */
