@@ -1,5 +1,6 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { createServer } from 'node:http';
+import { WebSocketServer } from 'ws';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startBroker } from './scripts/broker.mjs';
@@ -7,13 +8,19 @@ import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/
 
 /**
  * An endpoint where no broker answers (a proxy in front of a broker that is down): every WebSocket
- * handshake gets 503. It counts the attempts, so that tests can see reconnect back-off.
+ * handshake gets 503. It counts the attempts, so that tests can see reconnect back-off. At `/close`
+ * it accepts the WebSocket and closes it at once, before any CONNACK (a server that is no broker).
  */
 async function startRefuser() {
   const refuser = { attempts: 0, url: '', close: () => new Promise((resolve) => server.close(resolve)) };
   const server = createServer((_req, res) => res.writeHead(503).end());
-  server.on('upgrade', (_req, socket) => {
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
     refuser.attempts++;
+    if (req.url === '/close') {
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close());
+      return;
+    }
     socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -105,3 +105,14 @@ export async function goOfflineFor(ms: number): Promise<void> {
 export function sameOriginBrokerUrl(): string {
   return `ws://${location.host}/mqtt`;
 }
+
+/** Collects console warnings (still printing them) until `restore()`. */
+export function captureWarnings(): { warnings: string[]; restore: () => void } {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.join(' '));
+    warn.apply(console, args);
+  };
+  return { warnings, restore: () => (console.warn = warn) };
+}

@@ -72,6 +72,8 @@ export class SubscriptionController implements ReactiveController {
       if (this.lastKey !== undefined) this.options.onChange?.();
       this.lastKey = key;
     }
+    // A new request starts without the old one's problems.
+    this.options.reporter.clear();
     if (!session || !request?.filter) return;
     try {
       this.unsubscribe = session.subscribe(request.filter, this.options.onMessage, this.subscribeOptions(request));

@@ -6,7 +6,6 @@ import { mqttContext } from '../context.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
-import { describe } from '../session/diagnostics.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
 import { MqttSession } from '../session/session.js';
 
@@ -133,7 +132,6 @@ export class MqttConnection extends LitElement {
   @property({ attribute: false }) options?: IClientOptions;
 
   @state() private currentStatus: ConnectionStatus = 'disconnected';
-  @state() private lastError: string | undefined;
 
   private readonly session = new MqttSession({
     status: (status, previous) => {
@@ -142,15 +140,12 @@ export class MqttConnection extends LitElement {
       this.dispatchEvent(new MqttStatusEvent({ status, previous }));
     },
     connect: (connack) => {
-      this.setError(undefined);
+      this.reporter.clear();
       this.reporter.reset();
       this.dispatchEvent(new MqttConnectEvent({ connack }));
     },
     disconnect: (reason) => this.dispatchEvent(new MqttDisconnectEvent(reason === undefined ? {} : { reason })),
-    error: (error) => {
-      this.setError(describe(error));
-      this.reporter.report(error);
-    },
+    error: (error) => this.reporter.report(error),
   });
   private readonly reporter = new ErrorReporter(this);
   /** Whether the element should be connected (auto-connected, or `connect()` called). */
@@ -176,7 +171,7 @@ export class MqttConnection extends LitElement {
 
   /** The last error as a sentence with its hint; reflected as the `error` attribute, cleared on connect. */
   get error(): string | undefined {
-    return this.lastError;
+    return this.reporter.error;
   }
 
   /** The MQTT.js client, for code that needs it (undefined until a url is opened). */
@@ -288,12 +283,6 @@ export class MqttConnection extends LitElement {
     if (this.sessionExpiry !== undefined) options.properties = { sessionExpiryInterval: this.sessionExpiry };
     if (will) options.will = { topic: will.topic, payload: will.payload ?? '', qos: will.qos ?? 0, retain: will.retain ?? false } as IClientOptions['will'];
     return { ...options, ...this.options };
-  }
-
-  private setError(sentence: string | undefined): void {
-    this.lastError = sentence;
-    if (sentence === undefined) this.removeAttribute('error');
-    else this.setAttribute('error', sentence);
   }
 
   private register(): void {

@@ -77,6 +77,14 @@ export class MqttPublish extends LitElement {
   /** The last message the client accepted from this element. */
   lastPublished: MqttPublishDetail | undefined;
 
+  /**
+   * The last problem (bad topic or value, failed publish) as a sentence with its hint; reflected as
+   * the `error` attribute, cleared by the next accepted publish.
+   */
+  get error(): string | undefined {
+    return this.reporter.error;
+  }
+
   private readonly reporter = new ErrorReporter(this);
   private readonly sessions = new SessionController(this, (status) => this.toggleAttribute('offline', status !== 'connected'));
   private listenedEvent: string | undefined;
@@ -171,6 +179,7 @@ export class MqttPublish extends LitElement {
       const qos = checkQos(this.qos, this.reporter);
       const { retain, properties } = this;
       await session.publish(topic, payload, { qos, retain, properties });
+      this.reporter.clear();
       this.lastPublished = properties ? { topic, payload, qos, retain, properties } : { topic, payload, qos, retain };
       this.dispatchEvent(new MqttPublishEvent(this.lastPublished));
     } catch (error) {

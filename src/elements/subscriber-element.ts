@@ -35,6 +35,14 @@ export abstract class MqttSubscriberElement extends LitElement {
 
   protected readonly reporter = new ErrorReporter(this);
 
+  /**
+   * The last problem (invalid topic, payload that cannot be decoded, refused subscription) as a
+   * sentence with its hint; reflected as the `error` attribute, cleared by the next good message.
+   */
+  get error(): string | undefined {
+    return this.reporter.error;
+  }
+
   constructor() {
     super();
     new SubscriptionController(this, {
@@ -43,7 +51,10 @@ export abstract class MqttSubscriberElement extends LitElement {
       onMessage: (message) => {
         this.message = message;
         // A payload that could not be decoded was reported; the last good value stays.
-        if (message.value !== undefined) this.value = message.value;
+        if (message.value !== undefined) {
+          this.value = message.value;
+          this.reporter.clear();
+        }
         this.dispatchEvent(new MqttMessageEvent(message));
         this.received(message);
       },

@@ -76,8 +76,11 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
 
-/** Explains a connection that failed or closed before the broker accepted it. */
-export function connectionFailed(url: string, detail?: string): Diagnosis {
+/**
+ * Explains a connection that failed or closed before the broker accepted it. With `protocolVersion`
+ * 5, adds that brokers that only speak MQTT 3.1.1 may close the connection for that reason.
+ */
+export function connectionFailed(url: string, detail?: string, protocolVersion?: number): Diagnosis {
   let path = '';
   let secure = false;
   try {
@@ -91,6 +94,7 @@ export function connectionFailed(url: string, detail?: string): Diagnosis {
   if (!path || path === '/') {
     hints.push('The url has no path: most brokers serve MQTT over WebSocket at /mqtt (ws://host:8083/mqtt).');
   }
+  if (protocolVersion === 5) hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
   if (secure) hints.push('For wss://, the browser must trust the broker\'s certificate: open https://host:port once to check.');
   else hints.push('EMQX listens for ws on 8083 and for wss on 8084.');
   return {
@@ -112,7 +116,7 @@ const V3_REFUSALS: Record<number, [string, string]> = {
   2: ['the broker rejected the client id', 'Use a shorter client-id of letters and digits, or leave client-id out for a random one.'],
   3: ['the MQTT service is unavailable', 'The broker is up but not accepting clients; try again later or check its logs.'],
   4: ['bad user name or password', 'Check the username and password set on <mqtt-connection>.'],
-  5: ['not authorized', 'The broker does not let this user connect: check its access rules (ACL) and the credentials.'],
+  5: ['not authorized', 'Check the username and password set on <mqtt-connection> (many brokers, mosquitto among them, answer a wrong password this way), then that the broker\'s access rules (ACL) let this user connect.'],
 };
 
 const V5_REASONS: Record<number, [string, string]> = {
@@ -123,7 +127,7 @@ const V5_REASONS: Record<number, [string, string]> = {
   0x84: ['unsupported protocol version', 'This broker does not speak MQTT 5: use protocol-version="4".'],
   0x85: ['client identifier not valid', 'Use a shorter client-id of letters and digits, or leave client-id out for a random one.'],
   0x86: ['bad user name or password', 'Check the username and password set on <mqtt-connection>.'],
-  0x87: ['not authorized', 'The broker does not let this user connect: check its access rules (ACL) and the credentials.'],
+  0x87: ['not authorized', 'Check the username and password set on <mqtt-connection> (many brokers, mosquitto among them, answer a wrong password this way), then that the broker\'s access rules (ACL) let this user connect.'],
   0x88: ['server unavailable', 'The broker is not accepting clients; try again later.'],
   0x89: ['server busy', 'The broker is overloaded; it will be retried.'],
   0x8a: ['banned', 'This client is banned by the broker\'s administrator.'],
@@ -140,8 +144,18 @@ const V5_REASONS: Record<number, [string, string]> = {
   0x9f: ['connection rate exceeded', 'Too many connections in a short time; reconnecting will slow down.'],
 };
 
-/** Explains a CONNACK refusal (MQTT 3.1.1 return codes 1–5 and MQTT 5 reason codes 0x80+). */
-export function connackRefused(code: number): Diagnosis {
+/**
+ * Explains a CONNACK refusal (MQTT 3.1.1 return codes 1–5 and MQTT 5 reason codes 0x80+). A broker
+ * that does not speak the `protocolVersion` asked for answers in its own version: code 1 or 0x84.
+ */
+export function connackRefused(code: number, protocolVersion?: number): Diagnosis {
+  if ((code === 1 || code === 0x84) && protocolVersion === 5) {
+    return {
+      message: `The broker refused the connection: it does not speak MQTT 5 (code ${code}).`,
+      hint: 'Set protocol-version="4" (MQTT 3.1.1) on <mqtt-connection>; every broker speaks it.',
+      code,
+    };
+  }
   const words = (code >= 0x80 ? V5_REASONS[code] : V3_REFUSALS[code]) ?? [
     `refusal code ${code}`,
     'Check the broker\'s logs for the reason.',
@@ -168,9 +182,4 @@ export function subscribeRefused(filter: string, code: number): Diagnosis {
     hint: 'Check the broker\'s access rules (ACL) for this user and topic.',
     code,
   };
-}
-
-/** The sentence shown in the `error` attribute: what is wrong and what to check. */
-export function describe(diagnosis: Diagnosis): string {
-  return `${diagnosis.message} ${diagnosis.hint}`;
 }

@@ -139,6 +139,10 @@ export class MqttSession {
 
   constructor(private readonly hooks: SessionHooks = {}) {}
 
+  private get protocolVersion(): number | undefined {
+    return this.config?.options?.protocolVersion;
+  }
+
   /** How many distinct filters are held (for tests and leak checks). */
   get filterCount(): number {
     return this.entries.size;
@@ -320,7 +324,7 @@ export class MqttSession {
     if (client !== this.client) return;
     const url = this.config?.url ?? '';
     if (typeof error.code === 'number' && /refused/i.test(error.message)) {
-      const diagnosis = connackRefused(error.code);
+      const diagnosis = connackRefused(error.code, this.protocolVersion);
       this.fail(diagnosis, error);
       if (FINAL_REFUSALS.has(error.code)) {
         void this.endClient();
@@ -328,7 +332,7 @@ export class MqttSession {
       }
       return;
     }
-    this.fail(this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message), error);
+    this.fail(this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message, this.protocolVersion), error);
   }
 
   private onClose(client: MqttClient): void {
@@ -337,7 +341,7 @@ export class MqttSession {
     // A persistent session (clean=false) keeps its subscriptions on the broker across the break.
     if (this.config?.options?.clean !== false) for (const entry of this.entries.values()) entry.sent = undefined;
     if (!wasConnected && !this.reported && this.config) {
-      this.fail(connectionFailed(this.config.url, 'the connection closed before the broker accepted it'));
+      this.fail(connectionFailed(this.config.url, 'the connection closed before the broker accepted it', this.protocolVersion));
     }
     this.reported = false;
     if (wasConnected) this.hooks.disconnect?.();
