@@ -62,19 +62,22 @@ export class SubscriptionController implements ReactiveController {
   private sync(): void {
     const session = this.sessions.session;
     const request = session ? this.options.request() : undefined;
-    const key = request?.filter ? JSON.stringify(request) : '';
+    // No topic: nothing to do. An empty one (topic="") is a mistake that subscribe() reports.
+    const key = request?.filter !== undefined ? JSON.stringify(request) : '';
     if (session === this.session && key === this.key) return;
     this.stop();
     this.session = session;
     this.key = key;
     // A new session with the same request keeps the value; a new filter, type or path does not.
     if (key && key !== this.lastKey) {
-      if (this.lastKey !== undefined) this.options.onChange?.();
+      if (this.lastKey !== undefined) {
+        // A new request starts without the old one's value and problems.
+        this.options.onChange?.();
+        this.options.reporter.clear();
+      }
       this.lastKey = key;
     }
-    // A new request starts without the old one's problems.
-    this.options.reporter.clear();
-    if (!session || !request?.filter) return;
+    if (!session || request?.filter === undefined) return;
     try {
       this.unsubscribe = session.subscribe(request.filter, this.options.onMessage, this.subscribeOptions(request));
     } catch (error) {

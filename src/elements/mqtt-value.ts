@@ -163,9 +163,14 @@ export class MqttValue extends MqttSubscriberElement {
 
   private numberFormat(): Intl.NumberFormat {
     const locale = this.locale || pageLang(this);
-    const digits = this.digits !== undefined && this.digits >= 0 && this.digits <= 20 ? this.digits : undefined;
-    const key = `${locale}|${digits}`;
+    const digits = this.digits !== undefined && Number.isInteger(this.digits) && this.digits >= 0 && this.digits <= 20 ? this.digits : undefined;
+    const key = `${locale}|${this.digits}`;
     if (!this.formatter || key !== this.formatterKey) {
+      if (this.digits !== undefined && digits === undefined) {
+        this.reporter.report(
+          new MqttDiagnosticError({ message: `digits="${this.digits}" is not a number of decimals.`, hint: 'Use a whole number from 0 to 20, such as digits="1".' })
+        );
+      }
       const options: Intl.NumberFormatOptions =
         digits === undefined ? { maximumFractionDigits: 6 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
       try {

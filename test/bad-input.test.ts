@@ -1,0 +1,200 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import type { MqttConnection, MqttErrorEvent, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
+import { brokerUrl, captureWarnings, connected, nextFrame, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+
+/**
+ * Every bad input gets the same checks: an `mqtt-error` with a hint from the element that got it, a
+ * console warning, the `error` attribute, no uncaught exception, and a sibling `<mqtt-value>` and
+ * the connection that keep working.
+ */
+describe('bad input', () => {
+  let url: string;
+  let uncaught: unknown[];
+  let capture: ReturnType<typeof captureWarnings>;
+  const onError = (e: ErrorEvent) => uncaught.push(e.error ?? e.message);
+  const onRejection = (e: PromiseRejectionEvent) => uncaught.push(e.reason);
+
+  before(async () => {
+    url = await brokerUrl();
+  });
+  beforeEach(() => {
+    uncaught = [];
+    capture = captureWarnings();
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onRejection);
+  });
+  afterEach(() => {
+    capture.restore();
+    window.removeEventListener('error', onError);
+    window.removeEventListener('unhandledrejection', onRejection);
+  });
+
+  /** A page with the bad element (given) and a good sibling; resolves once both are set up. */
+  async function page(bad: (topic: string) => TemplateResult) {
+    const topic = uniqueTopic('bad');
+    const siblingTopic = uniqueTopic('sibling');
+    const errors: MqttErrorEvent[] = [];
+    const connection = await fixture<MqttConnection>(html`<mqtt-connection url=${url} @mqtt-error=${(e: MqttErrorEvent) => errors.push(e)}>
+      <div class="bad">${bad(topic)}</div>
+      <mqtt-value class="sibling" topic=${siblingTopic}></mqtt-value>
+    </mqtt-connection>`);
+    await connected(connection);
+    const badEl = connection.querySelector('.bad')!.firstElementChild as HTMLElement & { error?: string };
+    return { topic, siblingTopic, errors, connection, badEl };
+  }
+
+  /** The checks every bad input must pass, after it was reported. */
+  async function stillWorks(p: Awaited<ReturnType<typeof page>>, hint: RegExp) {
+    await waitUntil(() => p.errors.length > 0, 'no mqtt-error');
+    const event = p.errors[0];
+    expect(event.target, 'reported by the element that got it').to.equal(p.badEl);
+    expect(event.detail.hint).to.match(hint);
+    expect(capture.warnings.some((w) => hint.test(w)), 'a console warning with the hint').to.be.true;
+    expect(p.badEl.getAttribute('error')).to.match(hint);
+    expect(p.badEl.error).to.equal(p.badEl.getAttribute('error'));
+    const sibling = p.connection.querySelector<MqttValue>('.sibling')!;
+    await subscriptionsAtBroker(p.siblingTopic, 1);
+    await p.connection.publish(p.siblingTopic, '42');
+    await waitUntil(() => sibling.shadowRoot!.textContent!.includes('42'), 'the sibling stopped working');
+    expect(p.connection.status).to.equal('connected');
+    expect(uncaught, 'an exception reached the page').to.deep.equal([]);
+  }
+
+  for (const filter of ['a/#/b', 'a/b+', '#/a', 'a/b#']) {
+    it(`invalid filter "${filter}"`, async () => {
+      const p = await page(() => html`<mqtt-subscribe topic=${filter}></mqtt-subscribe>`);
+      await stillWorks(p, /filter|wildcard|#|\+/);
+    });
+  }
+
+  it('an empty filter (topic="")', async () => {
+    const p = await page(() => html`<mqtt-value topic=""></mqtt-value>`);
+    await stillWorks(p, /topic/i);
+  });
+
+  it('wildcards in a publish topic', async () => {
+    const p = await page((topic) => html`<mqtt-publish topic=${`${topic}/+/set`} payload="on"><button>go</button></mqtt-publish>`);
+    p.badEl.querySelector('button')!.click();
+    await stillWorks(p, /wildcard|\+|#/);
+  });
+
+  for (const qos of ['3', '-1', 'high']) {
+    it(`out-of-range qos="${qos}" on a subscriber and a publisher`, async () => {
+      const p = await page((topic) => html`<mqtt-value topic=${topic} qos=${qos}></mqtt-value>`);
+      await stillWorks(p, /qos="0", "1" or "2"/);
+      const publisher = document.createElement('mqtt-publish');
+      publisher.setAttribute('topic', `${p.topic}/cmd`);
+      publisher.setAttribute('qos', qos);
+      p.connection.append(publisher);
+      const error = oneEvent(publisher, 'mqtt-error');
+      await publisher.publish('x');
+      expect((await error).detail.hint).to.contain('QoS 0 is used');
+      expect(publisher.lastPublished?.qos, 'published at QoS 0 meanwhile').to.equal(0);
+    });
+  }
+
+  it('an unknown type', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} type="xml"></mqtt-value>`);
+    await stillWorks(p, /auto, text, json, number, boolean or bytes/);
+    await p.connection.publish(p.topic, '21.5');
+    await waitUntil(() => (p.badEl as MqttValue).value === 21.5, 'auto is used meanwhile');
+  });
+
+  it('a path into malformed JSON', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} path="climate.celsius"></mqtt-value>`);
+    await subscriptionsAtBroker(p.topic, 1);
+    await p.connection.publish(p.topic, '{"climate": {"celsius": 21.5}}');
+    await waitUntil(() => (p.badEl as MqttValue).value === 21.5);
+    await p.connection.publish(p.topic, '{"climate": {"celsius": 2');
+    await stillWorks(p, /JSON/);
+    expect((p.badEl as MqttValue).value, 'the last good value stays').to.equal(21.5);
+    await p.connection.publish(p.topic, '{"climate": {"celsius": 22}}');
+    await waitUntil(() => (p.badEl as MqttValue).value === 22);
+    expect(p.badEl.hasAttribute('error'), 'a good message clears the error').to.be.false;
+  });
+
+  it('a map that is not JSON', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} map="{1: 'On'}"></mqtt-value>`);
+    await stillWorks(p, /JSON object/);
+  });
+
+  it('digits out of range', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} digits="25"></mqtt-value>`);
+    await subscriptionsAtBroker(p.topic, 1);
+    await p.connection.publish(p.topic, '3.14159');
+    await stillWorks(p, /0 to 20/);
+    expect(p.badEl.shadowRoot!.textContent).to.contain('3.14159');
+  });
+
+  it('binary payloads: an error for text, the bytes for type="bytes"', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} type="text"></mqtt-value>`);
+    const raw = document.createElement('mqtt-subscribe');
+    raw.setAttribute('topic', p.topic);
+    raw.setAttribute('type', 'bytes');
+    p.connection.append(raw);
+    await subscriptionsAtBroker(p.topic, 1);
+    const bytes = new Uint8Array([0x00, 0xff, 0xfe, 0x80, 0x41]);
+    const got = oneEvent(raw, 'mqtt-message');
+    await p.connection.publish(p.topic, bytes);
+    expect(Array.from((await got).detail.value as Uint8Array)).to.deep.equal(Array.from(bytes));
+    await stillWorks(p, /type="bytes"/);
+    expect(raw.hasAttribute('error')).to.be.false;
+  });
+
+  it('bytes that are not UTF-8 for type="auto" and type="json"', async () => {
+    const p = await page((topic) => html`<mqtt-subscribe topic=${topic} type="json"></mqtt-subscribe>`);
+    await subscriptionsAtBroker(p.topic, 1);
+    const got = oneEvent(p.badEl, 'mqtt-message');
+    await p.connection.publish(p.topic, new Uint8Array([0xc3, 0x28]));
+    const message = (await got).detail;
+    expect(message.value, 'still delivered, without a value').to.equal(undefined);
+    expect(Array.from(message.payload)).to.deep.equal([0xc3, 0x28]);
+    await stillWorks(p, /type="bytes"/);
+  });
+
+  it('a 1 MB payload', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} type="text"></mqtt-value>`);
+    await subscriptionsAtBroker(p.topic, 1);
+    const big = 'x'.repeat(1024 * 1024 - 1) + 'y';
+    await p.connection.publish(p.topic, big, { qos: 1 });
+    const value = p.badEl as MqttValue;
+    await waitUntil(() => value.value === big, 'the 1 MB payload did not arrive whole', { timeout: 5000 });
+    await nextFrame();
+    await nextFrame();
+    expect(value.shadowRoot!.textContent!.length).to.be.at.least(big.length);
+    expect(value.shadowRoot!.querySelectorAll('*').length, 'as one text node').to.equal(1);
+  });
+
+  it('an unparseable url', async () => {
+    const topic = uniqueTopic('bad-url');
+    const connection = await fixture<MqttConnection>(html`<mqtt-connection url="ws://[broker/mqtt">
+      <mqtt-value topic=${topic}></mqtt-value>
+    </mqtt-connection>`);
+    await waitUntil(() => connection.hasAttribute('error'));
+    expect(connection.error).to.contain('cannot be parsed');
+    expect(connection.status).to.equal('disconnected');
+    expect(capture.warnings.some((w) => w.includes('cannot be parsed'))).to.be.true;
+    connection.url = url;
+    await connected(connection);
+    await subscriptionsAtBroker(topic, 1);
+    await connection.publish(topic, '7');
+    await waitUntil(() => connection.querySelector<MqttValue>('mqtt-value')!.value === 7);
+    expect(uncaught).to.deep.equal([]);
+    connection.remove();
+  });
+
+  it('a bind that would write code or markup', async () => {
+    const p = await page((topic) => html`<mqtt-subscribe topic=${topic} bind="innerHTML"><p></p></mqtt-subscribe>`);
+    await subscriptionsAtBroker(p.topic, 1);
+    await p.connection.publish(p.topic, '<b>x</b>');
+    await stillWorks(p, /textContent/);
+    expect((p.badEl as MqttSubscribe).querySelector('b')).to.equal(null);
+  });
+
+  it('a publish value that cannot be encoded', async () => {
+    const p = await page((topic) => html`<mqtt-publish topic=${topic} type="number"></mqtt-publish>`);
+    await (p.badEl as MqttPublish).publish('not a number').catch(() => {});
+    await stillWorks(p, /number/);
+  });
+});
