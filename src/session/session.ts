@@ -11,6 +11,7 @@ import {
   type Diagnosis,
 } from './diagnostics.js';
 import type { ConnectionStatus, HintedError, MqttMessage, PublishOptions, QoS, SubscribeOptions } from './message.js';
+import { keepaliveTimer } from './timers.js';
 import { FilterTrie, filterParams, parseFilter, validateTopic, type ParsedFilter } from './topic.js';
 
 /** What a session reports to its owner (the `<mqtt-connection>` element). */
@@ -178,6 +179,7 @@ export class MqttSession {
       reconnectPeriod: NEVER,
       resubscribe: false,
       manualConnect: false,
+      timerVariant: config.options?.timerVariant ?? keepaliveTimer,
     };
     let client: MqttClient;
     try {
