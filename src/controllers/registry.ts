@@ -37,3 +37,8 @@ export function watchSession(id: string, watcher: () => void): () => void {
     if (set.size === 0 && watchers.get(id) === set) watchers.delete(id);
   };
 }
+
+/** How many ids are registered and watched (for leak checks). */
+export function registrySizes(): { sessions: number; watched: number } {
+  return { sessions: sessions.size, watched: watchers.size };
+}

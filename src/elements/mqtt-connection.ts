@@ -159,10 +159,8 @@ export class MqttConnection extends LitElement {
   };
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor() {
-    super();
-    new ContextProvider(this, { context: mqttContext, initialValue: this.session });
-  }
+  /** @internal Provides the session to the elements inside (its subscriber count is read by leak tests). */
+  protected readonly provider = new ContextProvider(this, { context: mqttContext, initialValue: this.session });
 
   /** `disconnected`, `connecting`, `connected` or `reconnecting`; reflected as the `status` attribute. */
   get status(): ConnectionStatus {

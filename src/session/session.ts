@@ -149,6 +149,11 @@ export class MqttSession {
     return this.entries.size;
   }
 
+  /** How many status watchers are registered (for tests and leak checks). */
+  get statusListenerCount(): number {
+    return this.statusListeners.size;
+  }
+
   /** How many listeners are registered across all filters (for tests and leak checks). */
   get listenerCount(): number {
     let count = 0;
