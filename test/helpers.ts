@@ -116,3 +116,25 @@ export function captureWarnings(): { warnings: string[]; restore: () => void } {
   };
   return { warnings, restore: () => (console.warn = warn) };
 }
+
+/** Counts listeners added to and removed from `window` and `document` until `restore()`. */
+export function countGlobalListeners() {
+  const balance = new Map<string, number>();
+  const targets: [EventTarget, string][] = [
+    [window, 'window'],
+    [document, 'document'],
+  ];
+  const undo = targets.map(([target, name]) => {
+    const { addEventListener: add, removeEventListener: remove } = target;
+    target.addEventListener = function (this: EventTarget, type: string, ...rest: unknown[]) {
+      balance.set(`${name}:${type}`, (balance.get(`${name}:${type}`) ?? 0) + 1);
+      return (add as (...args: unknown[]) => void).call(this, type, ...rest);
+    };
+    target.removeEventListener = function (this: EventTarget, type: string, ...rest: unknown[]) {
+      balance.set(`${name}:${type}`, (balance.get(`${name}:${type}`) ?? 0) - 1);
+      return (remove as (...args: unknown[]) => void).call(this, type, ...rest);
+    };
+    return () => Object.assign(target, { addEventListener: add, removeEventListener: remove });
+  });
+  return { balance, restore: () => undo.forEach((fn) => fn()) };
+}

@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { MqttConnection } from '../src/index.js';
 import { registrySizes } from '../src/controllers/registry.js';
 import type { MqttSession } from '../src/session/session.js';
-import { brokerSubscriptions, brokerUrl, connected, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerSubscriptions, brokerUrl, connected, countGlobalListeners, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** The insides of a connection that must not grow: its session and its context provider. */
 function insides(connection: MqttConnection) {
@@ -13,28 +13,6 @@ function insides(connection: MqttConnection) {
     statusWatchers: session.statusListenerCount,
     contextSubscribers: provider.subscriptions.size,
   };
-}
-
-/** Counts listeners added to and removed from `window` and `document` until `restore()`. */
-function countGlobalListeners() {
-  const balance = new Map<string, number>();
-  const targets: [EventTarget, string][] = [
-    [window, 'window'],
-    [document, 'document'],
-  ];
-  const undo = targets.map(([target, name]) => {
-    const { addEventListener: add, removeEventListener: remove } = target;
-    target.addEventListener = function (this: EventTarget, type: string, ...rest: unknown[]) {
-      balance.set(`${name}:${type}`, (balance.get(`${name}:${type}`) ?? 0) + 1);
-      return (add as (...args: unknown[]) => void).call(this, type, ...rest);
-    };
-    target.removeEventListener = function (this: EventTarget, type: string, ...rest: unknown[]) {
-      balance.set(`${name}:${type}`, (balance.get(`${name}:${type}`) ?? 0) - 1);
-      return (remove as (...args: unknown[]) => void).call(this, type, ...rest);
-    };
-    return () => Object.assign(target, { addEventListener: add, removeEventListener: remove });
-  });
-  return { balance, restore: () => undo.forEach((fn) => fn()) };
 }
 
 describe('no leaks', () => {
