@@ -33,10 +33,9 @@ export function browserArgs() {
 }
 
 /**
- * Commands:
- * - `mosquitto-start {variant?}`: starts (once for the run) the mosquitto of a variant, `anonymous`
- *   (the default), `password` or `tls`, and returns `{ url, username?, password? }`;
- * - `mosquitto-stop {variant?}`: stops it; the next `mosquitto-start` starts a new one, on new ports.
+ * Command `mosquitto-start {variant?}`: starts (once for the run) the mosquitto of a variant,
+ * `anonymous` (the default), `password`, `tls` (trusted by the test browser) or `untrusted-tls`, and
+ * returns `{ url, username?, password? }`.
  */
 export function mosquittoPlugin() {
   /** @type {Map<string, Promise<Awaited<ReturnType<typeof startMosquitto>>>>} */
@@ -44,11 +43,12 @@ export function mosquittoPlugin() {
 
   function start(variant) {
     if (variant === 'tls' && !certificate) {
-      throw certificateError ?? new Error('The browser does not trust a certificate: spread browserArgs() into the Chromium args.');
+      throw certificateError ?? new Error('No certificate for the browser to trust: spread browserArgs() into the Chromium args.');
     }
     let broker = brokers.get(variant);
     if (!broker) {
-      broker = startMosquitto({ variant, certificate });
+      // `untrusted-tls`: wss:// with a certificate of its own, which the browser does not trust.
+      broker = variant === 'untrusted-tls' ? startMosquitto({ variant: 'tls' }) : startMosquitto({ variant, certificate });
       brokers.set(variant, broker);
       broker.catch(() => brokers.delete(variant));
     }
@@ -59,12 +59,6 @@ export function mosquittoPlugin() {
     'mosquitto-start': async ({ variant = 'anonymous' } = {}) => {
       const { url, username, password } = await start(variant);
       return { url, username, password };
-    },
-    'mosquitto-stop': async ({ variant = 'anonymous' } = {}) => {
-      const broker = brokers.get(variant);
-      brokers.delete(variant);
-      await (await broker)?.close();
-      return true;
     },
   };
   return {

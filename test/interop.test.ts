@@ -4,12 +4,12 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { nothing, render } from 'lit';
 import type { MqttConnection, MqttErrorEvent, MqttMessage } from '../src/index.js';
-import { brokerUrl, connected, sleep, uniqueTopic } from './helpers.js';
+import { brokerUrl, captureWarnings, connected, sleep, uniqueTopic } from './helpers.js';
 import { startMosquitto, type BrokerAccess, type MosquittoVariant } from './mosquitto.js';
 
 /** A broker (aedes, or a mosquitto variant) and the protocol version to speak to it. */
 interface BrokerConfig {
-  broker: 'aedes' | MosquittoVariant;
+  broker: 'aedes' | Exclude<MosquittoVariant, 'untrusted-tls'>;
   protocolVersion: 4 | 5;
 }
 
@@ -22,7 +22,7 @@ const CONFIGS: BrokerConfig[] = [
   { broker: 'tls', protocolVersion: 5 },
 ];
 
-const NAMES = { aedes: 'aedes', anonymous: 'mosquitto', password: 'mosquitto with a password', tls: 'mosquitto over wss' };
+const NAMES: Record<BrokerConfig['broker'], string> = { aedes: 'aedes', anonymous: 'mosquitto', password: 'mosquitto with a password', tls: 'mosquitto over wss' };
 
 type ConnectionOptions = Partial<Pick<MqttConnection, 'clientId' | 'password' | 'clean' | 'sessionExpiry' | 'reconnectPeriod' | 'will'>>;
 
@@ -47,9 +47,6 @@ async function settled(conn: MqttConnection): Promise<void> {
   await waitUntil(() => Object.keys(conn.client?.outgoing ?? {}).length === 0, 'the broker did not acknowledge', { timeout: 3000, interval: 5 });
 }
 
-let t0 = 0;
-beforeEach(() => { t0 = performance.now(); });
-afterEach(function () { console.log(`${Math.round(performance.now() - t0)}ms ${this.currentTest!.fullTitle()}`); });
 for (const config of CONFIGS) {
   describe(`interop: ${NAMES[config.broker]}, MQTT ${config.protocolVersion === 5 ? '5' : '3.1.1'}`, () => {
     const v5 = config.protocolVersion === 5;
@@ -193,33 +190,28 @@ for (const config of CONFIGS) {
     if (config.broker === 'password') {
       it('refuses a wrong password: one mqtt-error, then disconnected for good, the password never shown', async () => {
         const wrong = 'wr0ng-Pa55word';
-        const warnings: string[] = [];
-        const warn = console.warn;
-        console.warn = (...args: unknown[]) => {
-          warnings.push(args.map(String).join(' '));
-          warn.apply(console, args);
-        };
+        const { warnings, restore } = captureWarnings();
+        const el = create(nothing, { password: wrong, reconnectPeriod: 50 });
+        const errors: MqttErrorEvent[] = [];
+        const statuses: string[] = [];
+        el.addEventListener('mqtt-error', (e) => errors.push(e));
+        el.addEventListener('mqtt-status', (e) => statuses.push(e.detail.status));
         try {
-          const el = create(nothing, { password: wrong, reconnectPeriod: 50 });
-          const errors: MqttErrorEvent[] = [];
-          const statuses: string[] = [];
-          el.addEventListener('mqtt-error', (e) => errors.push(e));
-          el.addEventListener('mqtt-status', (e) => statuses.push(e.detail.status));
           await mount(el);
           await waitUntil(() => errors.length > 0 && el.status === 'disconnected', `status ${el.status}, ${errors.length} errors`, { timeout: 3000 });
           // With a retry every 50 ms, 300 ms would show several attempts.
           await sleep(300);
-          expect(statuses).to.deep.equal(['connecting', 'disconnected']);
-          expect(errors).to.have.length(1);
-          const { error, hint, code } = errors[0].detail;
-          // Bad user name or password, or not authorized (mosquitto's answer to a wrong password).
-          expect(code).to.be.oneOf(v5 ? [0x86, 0x87] : [4, 5]);
-          expect(hint).to.be.a('string').and.not.be.empty;
-          const shown = [error.message, hint, String((error as Error & { cause?: unknown }).cause), el.getAttribute('error') ?? '', el.error ?? '', el.outerHTML, ...warnings];
-          for (const text of shown) expect(text, 'the password leaked').not.to.contain(wrong);
         } finally {
-          console.warn = warn;
+          restore();
         }
+        expect(statuses).to.deep.equal(['connecting', 'disconnected']);
+        expect(errors).to.have.length(1);
+        const { detail } = errors[0];
+        // Bad user name or password, or not authorized (mosquitto's answer to a wrong password).
+        expect(detail.code).to.be.oneOf(v5 ? [0x86, 0x87] : [4, 5]);
+        const cause = (detail.error as Error & { cause?: unknown }).cause;
+        const shown = [detail.error.message, detail.hint, JSON.stringify(detail), String(cause), el.getAttribute('error') ?? '', el.error ?? '', el.outerHTML, ...warnings];
+        for (const text of shown) expect(text, 'the password leaked').not.to.contain(wrong);
       });
 
       it('says in the hint of a refused login to check the user name or password', async () => {
@@ -228,6 +220,21 @@ for (const config of CONFIGS) {
         await mount(el);
         const { hint } = (await error).detail;
         expect(hint).to.match(/user ?name|password/i);
+        await waitUntil(() => el.status === 'disconnected');
+      });
+    }
+
+    if (config.broker === 'tls') {
+      it('explains a certificate the browser does not trust (it trusts only the one made for the run)', async () => {
+        const untrusted = await startMosquitto('untrusted-tls');
+        const el = create(nothing, { reconnectPeriod: 0 });
+        el.url = untrusted.url;
+        const errors: MqttErrorEvent[] = [];
+        el.addEventListener('mqtt-error', (e) => errors.push(e));
+        await mount(el);
+        await waitUntil(() => errors.length > 0 || el.status === 'connected', 'neither connected nor failed', { timeout: 3000 });
+        expect(el.status).not.to.equal('connected');
+        expect(errors[0].detail.hint).to.contain('certificate');
         await waitUntil(() => el.status === 'disconnected');
       });
     }

@@ -1,8 +1,12 @@
 // Browser-side helpers for the mosquitto brokers of scripts/mosquitto-plugin.mjs.
 import { executeServerCommand } from '@web/test-runner-commands';
 
-/** `anonymous`: ws://, anyone; `password`: ws://, user alice only; `tls`: wss:// (certificate made for the run), anonymous. */
-export type MosquittoVariant = 'anonymous' | 'password' | 'tls';
+/**
+ * `anonymous`: ws://, anyone; `password`: ws://, user alice only; `tls`: wss://, anonymous, with a
+ * certificate made for the run and trusted by the test browser; `untrusted-tls`: the same with a
+ * certificate the browser does not trust.
+ */
+export type MosquittoVariant = 'anonymous' | 'password' | 'tls' | 'untrusted-tls';
 
 /** Where a test broker is, and the credentials it accepts (none for the anonymous ones). */
 export interface BrokerAccess {
@@ -16,7 +20,3 @@ export function startMosquitto(variant: MosquittoVariant = 'anonymous'): Promise
   return executeServerCommand<BrokerAccess, { variant: MosquittoVariant }>('mosquitto-start', { variant });
 }
 
-/** Stops the mosquitto of `variant`; `startMosquitto(variant)` starts a new one, on new ports. */
-export async function stopMosquitto(variant: MosquittoVariant = 'anonymous'): Promise<void> {
-  await executeServerCommand('mosquitto-stop', { variant });
-}
