@@ -83,6 +83,10 @@ function brokerPlugin() {
     'broker-stats': ({ name } = {}) => ({ ...get(name).stats }),
     'broker-subscriptions': ({ name, prefix = '' } = {}) => get(name).subscriptions(prefix),
     'broker-clients': ({ name } = {}) => get(name).clients(),
+    'broker-freeze': ({ name } = {}) => {
+      get(name).freeze();
+      return true;
+    },
     'broker-record': ({ name = 'main', prefix }) => {
       if (!records.has(name)) records.set(name, new Map());
       records.get(name).set(prefix, []);
@@ -126,6 +130,17 @@ function brokerPlugin() {
           await page.setOfflineMode(true);
           setTimeout(() => page.setOfflineMode(false), payload?.ms ?? 300);
         }, 50);
+        return true;
+      }
+      if (command === 'page-hide') {
+        // Another tab in front hides the test page for `ms` (visibilitychange fires both ways).
+        const page = session.browser.getPage(session.id);
+        const other = await page.browser().newPage();
+        await other.bringToFront();
+        setTimeout(async () => {
+          await page.bringToFront();
+          await other.close();
+        }, payload?.ms ?? 300);
         return true;
       }
       const run = commands[command];

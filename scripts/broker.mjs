@@ -83,6 +83,10 @@ export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.
     upgrade(req, socket, head) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
+    /** Stops reading from every open connection, leaving it open: sockets that look up but are dead. */
+    freeze() {
+      for (const ws of sockets) ws.pause();
+    },
     /** Client ids connected now. */
     clients() {
       return Object.keys(broker.clients);

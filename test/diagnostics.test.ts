@@ -35,8 +35,19 @@ describe('diagnostics (DOM-free)', () => {
     expect(plain.hint).not.to.contain('no path');
     const secure = connectionFailed('wss://broker.example:8084/mqtt');
     expect(secure.hint).to.contain('certificate');
-    expect(connectionFailed('ws://b/mqtt', undefined, 5).hint).to.contain('protocol-version="4"');
-    expect(connectionFailed('ws://b/mqtt', undefined, 4).hint).not.to.contain('protocol-version');
+    expect(connectionFailed('ws://b/mqtt', undefined, 5, true).hint, 'closed before CONNACK').to.contain('protocol-version="4"');
+    expect(connectionFailed('ws://b/mqtt', undefined, 5).hint, 'another failure').not.to.contain('protocol-version');
+    expect(connectionFailed('ws://b/mqtt', undefined, 4, true).hint).not.to.contain('protocol-version');
+  });
+
+  it('explains a wrong port by what usually listens there', () => {
+    expect(connectionFailed('ws://b:1883/mqtt').hint).to.contain('MQTT over TCP');
+    expect(connectionFailed('wss://b:8883/mqtt').hint).to.contain('MQTT over TCP');
+    expect(connectionFailed('ws://b:8084/mqtt').hint).to.contain('Port 8084 usually speaks TLS: use wss://');
+    expect(connectionFailed('ws://b:443/mqtt').hint).to.contain('use wss://');
+    expect(connectionFailed('wss://b:8083/mqtt').hint).to.contain('Port 8083 usually speaks plain WebSocket: use ws://');
+    expect(connectionFailed('wss://b/mqtt').hint, 'the default port 443 is right for wss').not.to.contain('usually speaks');
+    expect(connectionFailed('ws://b:8083/mqtt').hint).not.to.contain('usually speaks');
   });
 
   it('puts every MQTT 3.1.1 CONNACK return code in words', () => {

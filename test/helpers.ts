@@ -138,3 +138,13 @@ export function countGlobalListeners() {
   });
   return { balance, restore: () => undo.forEach((fn) => fn()) };
 }
+
+/** Hides the test page behind another tab for `ms` (the page sees `visibilitychange` both ways). */
+export async function hideFor(ms: number): Promise<void> {
+  await executeServerCommand('page-hide', { ms });
+}
+
+/** Stops a test broker from reading its open connections, which stay open: dead but not closed. */
+export async function freezeBroker(name = 'main'): Promise<void> {
+  await executeServerCommand('broker-freeze', { name });
+}

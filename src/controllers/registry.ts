@@ -38,7 +38,9 @@ export function watchSession(id: string, watcher: () => void): () => void {
   };
 }
 
-/** How many ids are registered and watched (for leak checks). */
-export function registrySizes(): { sessions: number; watched: number } {
-  return { sessions: sessions.size, watched: watchers.size };
+/** How many ids are registered, and how many watchers wait on ids (for leak checks). */
+export function registrySizes(): { sessions: number; watchers: number } {
+  let count = 0;
+  for (const set of watchers.values()) count += set.size;
+  return { sessions: sessions.size, watchers: count };
 }

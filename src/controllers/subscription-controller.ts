@@ -62,8 +62,9 @@ export class SubscriptionController implements ReactiveController {
   private sync(): void {
     const session = this.sessions.session;
     const request = session ? this.options.request() : undefined;
-    // No topic: nothing to do. An empty one (topic="") is a mistake that subscribe() reports.
-    const key = request?.filter !== undefined ? JSON.stringify(request) : '';
+    // No topic (null or undefined): nothing to do. An empty one (topic="") is a mistake that
+    // subscribe() reports.
+    const key = request?.filter != null ? JSON.stringify(request) : '';
     if (session === this.session && key === this.key) return;
     this.stop();
     this.session = session;
@@ -77,11 +78,16 @@ export class SubscriptionController implements ReactiveController {
       }
       this.lastKey = key;
     }
-    if (!session || request?.filter === undefined) return;
+    const reporter = this.options.reporter;
+    if (!session || request?.filter == null) {
+      reporter.settle('topic');
+      return;
+    }
     try {
       this.unsubscribe = session.subscribe(request.filter, this.options.onMessage, this.subscribeOptions(request));
+      reporter.settle('topic');
     } catch (error) {
-      this.options.reporter.report(error);
+      reporter.report(error, 'topic');
     }
   }
 
@@ -107,22 +113,29 @@ export class SubscriptionController implements ReactiveController {
 
 /** A QoS attribute as 0, 1 or 2; anything else is reported and read as 0. */
 export function checkQos(qos: number | undefined, reporter: ErrorReporter): QoS {
-  if (qos === undefined || qos === 0 || qos === 1 || qos === 2) return qos ?? 0;
+  if (qos === undefined || qos === null || qos === 0 || qos === 1 || qos === 2) {
+    reporter.settle('qos');
+    return qos ?? 0;
+  }
   reporter.report(
-    new MqttDiagnosticError({ message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' })
+    new MqttDiagnosticError({ message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' }),
+    'qos'
   );
   return 0;
 }
 
 /** A type attribute as a {@link PayloadType}; anything else is reported and read as `auto`. */
 export function checkType(type: string | undefined, reporter: ErrorReporter): PayloadType {
-  if (type === undefined || type === '') return 'auto';
-  if (isPayloadType(type)) return type;
+  if (type === undefined || type === null || type === '' || isPayloadType(type)) {
+    reporter.settle('type');
+    return type || 'auto';
+  }
   reporter.report(
     new MqttDiagnosticError({
       message: `type="${type}" is not a payload type.`,
       hint: 'Use auto, text, json, number, boolean or bytes; auto is used meanwhile.',
-    })
+    }),
+    'type'
   );
   return 'auto';
 }

@@ -7,6 +7,7 @@ import { ErrorReporter } from '../controllers/error-reporter.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
+import { MqttDiagnosticError } from '../session/diagnostics.js';
 import { MqttSession } from '../session/session.js';
 
 /** A last will and testament: published by the broker when this client vanishes. */
@@ -43,6 +44,10 @@ const CONNECTION_OPTIONS = [
   'will',
   'options',
 ] as const;
+
+/** Validators for numeric attributes. */
+const wholeNumber = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
+const duration = (n: number) => Number.isFinite(n) && n >= 0;
 
 function randomClientId(): string {
   const bytes = new Uint8Array(4);
@@ -153,9 +158,9 @@ export class MqttConnection extends LitElement {
   /** Whether the current options were handed to the session since the last `disconnect()`. */
   private opened = false;
   private unregister: (() => void) | undefined;
-  /** Retries at once when the network comes back or the tab becomes visible again. */
-  private readonly retryNow = (event: Event): void => {
-    if (event.type === 'online' || document.visibilityState === 'visible') this.session.retryNow();
+  /** When the network comes back or the tab becomes visible again: retry now, or check the link. */
+  private readonly wake = (event: Event): void => {
+    if (event.type === 'online' || document.visibilityState === 'visible') this.session.wake();
   };
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -192,8 +197,8 @@ export class MqttConnection extends LitElement {
     clearTimeout(this.closeTimer);
     this.closeTimer = undefined;
     this.register();
-    window.addEventListener('online', this.retryNow);
-    document.addEventListener('visibilitychange', this.retryNow);
+    window.addEventListener('online', this.wake);
+    document.addEventListener('visibilitychange', this.wake);
     if (!this.manual && !this.active) {
       this.active = true;
       this.requestUpdate();
@@ -204,8 +209,8 @@ export class MqttConnection extends LitElement {
     super.disconnectedCallback();
     this.unregister?.();
     this.unregister = undefined;
-    window.removeEventListener('online', this.retryNow);
-    document.removeEventListener('visibilitychange', this.retryNow);
+    window.removeEventListener('online', this.wake);
+    document.removeEventListener('visibilitychange', this.wake);
     // A move in the same task (remove, then insert) keeps the client.
     this.closeTimer = setTimeout(() => {
       this.closeTimer = undefined;
@@ -262,25 +267,45 @@ export class MqttConnection extends LitElement {
     this.session.open({
       url: this.url,
       options: this.clientOptions(),
-      reconnectMaxPeriod: this.reconnectMaxPeriod,
+      reconnectMaxPeriod: this.checked('reconnect-max-period', this.reconnectMaxPeriod, 30000, duration, 'a number of milliseconds such as 30000'),
     });
   }
 
   private clientOptions(): IClientOptions {
-    const will = this.will ?? (this.willTopic ? { topic: this.willTopic, payload: this.willPayload ?? '', qos: this.willQos ?? 0, retain: this.willRetain } : undefined);
+    const willQos = this.checked('will-qos', this.willQos ?? 0, 0, wholeNumber(0, 2), '0, 1 or 2') as QoS;
+    const will = this.will ?? (this.willTopic ? { topic: this.willTopic, payload: this.willPayload ?? '', qos: willQos, retain: this.willRetain } : undefined);
     const options: IClientOptions = {
       clientId: this.clientId,
-      protocolVersion: this.protocolVersion,
-      keepalive: this.keepalive,
+      protocolVersion: this.checked('protocol-version', this.protocolVersion, 4, wholeNumber(3, 5), '4 (MQTT 3.1.1) or 5') as 3 | 4 | 5,
+      keepalive: this.checked('keepalive', this.keepalive, 60, wholeNumber(0, 65535), 'a number of seconds such as 60'),
       clean: this.clean,
-      connectTimeout: this.connectTimeout,
-      reconnectPeriod: this.reconnectPeriod,
+      connectTimeout: this.checked('connect-timeout', this.connectTimeout, 30000, (n) => duration(n) && n > 0, 'a number of milliseconds such as 30000'),
+      reconnectPeriod: this.checked('reconnect-period', this.reconnectPeriod, 1000, duration, 'a number of milliseconds such as 1000, or 0 not to reconnect'),
     };
     if (this.username !== undefined) options.username = this.username;
     if (this.password !== undefined) options.password = this.password;
-    if (this.sessionExpiry !== undefined) options.properties = { sessionExpiryInterval: this.sessionExpiry };
+    if (this.sessionExpiry !== undefined && this.sessionExpiry !== null) {
+      const seconds = this.checked('session-expiry', this.sessionExpiry, 0, wholeNumber(0, 2 ** 32 - 1), 'a number of seconds such as 3600');
+      options.properties = { sessionExpiryInterval: seconds };
+    }
     if (will) options.will = { topic: will.topic, payload: will.payload ?? '', qos: will.qos ?? 0, retain: will.retain ?? false } as IClientOptions['will'];
     return { ...options, ...this.options };
+  }
+
+  /** A numeric attribute's value when `valid`; otherwise reported, with `fallback` used meanwhile. */
+  private checked(attribute: string, value: number, fallback: number, valid: (n: number) => boolean, allowed: string): number {
+    if (valid(value)) {
+      this.reporter.settle(attribute);
+      return value;
+    }
+    this.reporter.report(
+      new MqttDiagnosticError({
+        message: `${attribute}="${this.getAttribute(attribute) ?? value}" is not valid.`,
+        hint: `Use ${allowed}; ${fallback} is used meanwhile.`,
+      }),
+      attribute
+    );
+    return fallback;
   }
 
   private register(): void {

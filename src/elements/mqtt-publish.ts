@@ -165,9 +165,15 @@ export class MqttPublish extends LitElement {
 
   private async send(value: unknown): Promise<void> {
     this.lastSentAt = performance.now();
+    const topic = this.topic ?? '';
     try {
-      const topic = this.topic ?? '';
       validateTopic(topic);
+    } catch (error) {
+      this.reporter.report(error, 'topic');
+      throw error;
+    }
+    this.reporter.settle('topic');
+    try {
       const session = this.sessions.session;
       if (!session) {
         throw new MqttDiagnosticError({

@@ -75,6 +75,12 @@ export class MqttSubscribe extends MqttSubscriberElement {
     if (!bind || !this.isConnected) return;
     try {
       checkBinding(bind);
+      this.reporter.settle('bind');
+    } catch (error) {
+      this.reporter.report(error, 'bind');
+      return;
+    }
+    try {
       const targets = this.target ? this.querySelectorAll(this.target) : this.children;
       for (const target of Array.from(targets)) applyBinding(target, bind, this.value);
     } catch (error) {

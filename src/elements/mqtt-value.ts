@@ -57,6 +57,8 @@ export class MqttValue extends MqttSubscriberElement {
   @property({ attribute: 'stale-after', type: Number }) staleAfter?: number;
 
   private labels: Record<string, unknown> | undefined;
+  /** `digits` if valid. */
+  private digitsShown: number | undefined;
   private formatter: Intl.NumberFormat | undefined;
   private formatterKey = '';
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -92,6 +94,7 @@ export class MqttValue extends MqttSubscriberElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('map')) this.labels = this.parseMap();
+    if (changed.has('digits')) this.digitsShown = this.validDigits();
     if (changed.has('staleAfter')) this.checkStale();
     const level = this.level;
     if (level) this.setAttribute('level', level);
@@ -134,6 +137,7 @@ export class MqttValue extends MqttSubscriberElement {
   }
 
   private parseMap(): Record<string, unknown> | undefined {
+    this.reporter.settle('map');
     if (!this.map) return undefined;
     try {
       const parsed: unknown = JSON.parse(this.map);
@@ -145,7 +149,22 @@ export class MqttValue extends MqttSubscriberElement {
       new MqttDiagnosticError({
         message: `map="${this.map}" is not a JSON object.`,
         hint: 'Write map as a JSON object with double quotes, such as map=\'{"1":"On","0":"Off"}\'.',
-      })
+      }),
+      'map'
+    );
+    return undefined;
+  }
+
+  /** `digits` when it is a whole number from 0 to 20; anything else is reported and ignored. */
+  private validDigits(): number | undefined {
+    const digits = this.digits;
+    if (digits === undefined || digits === null || (Number.isInteger(digits) && digits >= 0 && digits <= 20)) {
+      this.reporter.settle('digits');
+      return digits ?? undefined;
+    }
+    this.reporter.report(
+      new MqttDiagnosticError({ message: `digits="${digits}" is not a number of decimals.`, hint: 'Use a whole number from 0 to 20, such as digits="1".' }),
+      'digits'
     );
     return undefined;
   }
@@ -163,21 +182,18 @@ export class MqttValue extends MqttSubscriberElement {
 
   private numberFormat(): Intl.NumberFormat {
     const locale = this.locale || pageLang(this);
-    const digits = this.digits !== undefined && Number.isInteger(this.digits) && this.digits >= 0 && this.digits <= 20 ? this.digits : undefined;
-    const key = `${locale}|${this.digits}`;
+    const digits = this.digitsShown;
+    const key = `${locale}|${digits}`;
     if (!this.formatter || key !== this.formatterKey) {
-      if (this.digits !== undefined && digits === undefined) {
-        this.reporter.report(
-          new MqttDiagnosticError({ message: `digits="${this.digits}" is not a number of decimals.`, hint: 'Use a whole number from 0 to 20, such as digits="1".' })
-        );
-      }
       const options: Intl.NumberFormatOptions =
         digits === undefined ? { maximumFractionDigits: 6 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
       try {
         this.formatter = new Intl.NumberFormat(locale, options);
+        this.reporter.settle('locale');
       } catch {
         this.reporter.report(
-          new MqttDiagnosticError({ message: `locale="${locale}" is not a valid locale.`, hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".' })
+          new MqttDiagnosticError({ message: `locale="${locale}" is not a valid locale.`, hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".' }),
+          'locale'
         );
         this.formatter = new Intl.NumberFormat(undefined, options);
       }

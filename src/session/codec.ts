@@ -142,8 +142,8 @@ export function readPath(value: unknown, path: string): unknown {
   for (const key of parsePath(path)) {
     if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) {
       throw new PayloadError(
-        `The payload has no field "${path}".`,
-        `Check the path attribute against what the device sends; the payload was ${clip(JSON.stringify(value))}.`
+        `The payload has no field "${path}": ${clip(JSON.stringify(value))}`,
+        'Check the path attribute against the payload the device sends, quoted above.'
       );
     }
     current = (current as Record<string | number, unknown>)[key];

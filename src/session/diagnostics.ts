@@ -76,25 +76,38 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
 
+/** Ports that speak TLS, and plain ports, by convention (EMQX, HiveMQ, Mosquitto examples, HTTPS). */
+const TLS_PORTS = new Set(['443', '8084', '8883', '8081']);
+const PLAIN_PORTS = new Set(['80', '8083', '1883', '8080', '8000']);
+
 /**
- * Explains a connection that failed or closed before the broker accepted it. With `protocolVersion`
- * 5, adds that brokers that only speak MQTT 3.1.1 may close the connection for that reason.
+ * Explains a connection that failed or closed before the broker accepted it. `closedEarly`: the
+ * socket opened and closed again before CONNACK (a broker without MQTT 5 may do that to a v5 client).
  */
-export function connectionFailed(url: string, detail?: string, protocolVersion?: number): Diagnosis {
+export function connectionFailed(url: string, detail?: string, protocolVersion?: number, closedEarly = false): Diagnosis {
   let path = '';
+  let port = '';
   let secure = false;
   try {
     const parsed = new URL(url);
     path = parsed.pathname;
     secure = parsed.protocol === 'wss:';
+    port = parsed.port || (secure ? '443' : '80');
   } catch {
     // checkUrl reports unparseable urls before any connection is tried.
   }
   const hints = ['Check the host and port, and that the broker has a WebSocket listener there.'];
+  if (port === '1883' || port === '8883') {
+    hints.push(`Port ${port} is MQTT over TCP, which browsers cannot use: use the broker's WebSocket port (EMQX: ws 8083, wss 8084).`);
+  } else if (!secure && TLS_PORTS.has(port)) {
+    hints.push(`Port ${port} usually speaks TLS: use wss:// for it.`);
+  } else if (secure && PLAIN_PORTS.has(port)) {
+    hints.push(`Port ${port} usually speaks plain WebSocket: use ws:// for it, or the TLS port (EMQX: 8084).`);
+  }
   if (!path || path === '/') {
     hints.push('The url has no path: most brokers serve MQTT over WebSocket at /mqtt (ws://host:8083/mqtt).');
   }
-  if (protocolVersion === 5) hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
+  if (closedEarly && protocolVersion === 5) hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
   if (secure) hints.push('For wss://, the browser must trust the broker\'s certificate: open https://host:port once to check.');
   else hints.push('EMQX listens for ws on 8083 and for wss on 8084.');
   return {
@@ -132,7 +145,6 @@ const V5_REASONS: Record<number, [string, string]> = {
   0x89: ['server busy', 'The broker is overloaded; it will be retried.'],
   0x8a: ['banned', 'This client is banned by the broker\'s administrator.'],
   0x8c: ['bad authentication method', 'The broker does not support the authentication method in options.'],
-  0x8e: ['session taken over', 'Another client connected with the same client-id: give each page its own client-id.'],
   0x90: ['topic name invalid', 'Check the will-topic.'],
   0x95: ['packet too large', 'Send a smaller will-payload or raise the broker\'s maximum packet size.'],
   0x97: ['quota exceeded', 'The broker\'s quota for this client is used up; try again later.'],
@@ -161,6 +173,39 @@ export function connackRefused(code: number, protocolVersion?: number): Diagnosi
     'Check the broker\'s logs for the reason.',
   ];
   return { message: `The broker refused the connection: ${words[0]} (code ${code}).`, hint: words[1], code };
+}
+
+const SAME_CLIENT_ID = 'Another client may use the same client-id (each one then pushes the other out): give every page its own client-id, or leave client-id out for a random one.';
+
+/** MQTT 5 reason codes of a DISCONNECT sent by the broker, where they differ from CONNACK's. */
+const DISCONNECT_REASONS: Record<number, [string, string]> = {
+  0x8b: ['the server is shutting down', 'The broker is stopping or restarting; it reconnects on its own.'],
+  0x8d: ['keep alive timeout', 'The broker heard nothing from this page for 1.5 × keepalive (a sleeping tab or a network that drops idle connections); it reconnects on its own.'],
+  0x8e: ['session taken over', SAME_CLIENT_ID],
+  0x8f: ['topic filter invalid', 'A subscription\'s filter is not valid for this broker: check the topic attributes.'],
+  0x90: ['topic name invalid', 'A publish topic is not valid for this broker: check the topic of each <mqtt-publish>.'],
+  0x93: ['receive maximum exceeded', 'Too many QoS 1 and 2 messages were in flight at once: publish less often or at QoS 0.'],
+  0x94: ['topic alias invalid', 'Check the topic alias options given in options.'],
+  0x96: ['message rate too high', 'Publish less often: set throttle on <mqtt-publish>.'],
+  0x98: ['administrative action', 'An administrator disconnected this client.'],
+  0x9e: ['shared subscriptions not supported', 'Remove the $share/ prefix from the topic.'],
+  0xa0: ['maximum connect time', 'The broker limits how long a client stays connected; it reconnects on its own.'],
+  0xa1: ['subscription identifiers not supported', 'Remove subscription identifiers from options.'],
+  0xa2: ['wildcard subscriptions not supported', 'Subscribe to exact topics: this broker does not allow + and #.'],
+};
+
+/** Explains an MQTT 5 DISCONNECT that the broker sent, by its reason code. */
+export function disconnectedByBroker(code: number): Diagnosis {
+  const words = DISCONNECT_REASONS[code] ?? V5_REASONS[code] ?? [`reason code ${code}`, 'Check the broker\'s logs for the reason.'];
+  return { message: `The broker closed the connection: ${words[0]} (code ${code}).`, hint: words[1], code };
+}
+
+/** Explains connections that the broker accepted and then closed at once, `times` in a row. */
+export function connectionFlapping(url: string, times: number): Diagnosis {
+  return {
+    message: `The broker accepted the connection to ${redactUrl(url)} and closed it again, ${times} times in a row.`,
+    hint: `${SAME_CLIENT_ID} Otherwise check the broker's logs: an access rule (ACL) may close connections that publish or subscribe where they may not.`,
+  };
 }
 
 /** Explains a SUBACK failure (granted QoS 0x80 or an MQTT 5 reason code). */

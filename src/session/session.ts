@@ -5,7 +5,9 @@ import {
   checkUrl,
   connackRefused,
   connectionFailed,
+  connectionFlapping,
   connectionLost,
+  disconnectedByBroker,
   MqttDiagnosticError,
   subscribeRefused,
   type Diagnosis,
@@ -80,6 +82,8 @@ interface QueuedPublish {
 
 /** A reconnect period MQTT.js never reaches (the largest setInterval delay). */
 const NEVER = 2 ** 31 - 1;
+/** How long a connection whose liveness is in doubt may take to answer a ping, ms. */
+const PROBE_TIMEOUT = 3000;
 /** How many topics each filter remembers the last message of. */
 const LAST_VALUES_PER_FILTER = 1000;
 /** How many QoS 0 publishes wait while offline; older ones are dropped first. */
@@ -110,7 +114,7 @@ function nextTask(callback: () => void): void {
  * many pages that lost the same broker do not all come back at the same moment.
  */
 export function reconnectDelay(attempt: number, period: number, max: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(Math.max(period, max), period * 2 ** Math.min(attempt, 30));
+  const ceiling = Math.min(Math.max(period, Number.isFinite(max) ? max : period), period * 2 ** Math.min(attempt, 30));
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
@@ -134,7 +138,13 @@ export class MqttSession {
   private readonly queue: QueuedPublish[] = [];
   private config: SessionConfig | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Waits for the answer to a ping sent by {@link wake}. */
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
+  /** When the current connection was accepted. */
+  private connectedAt = 0;
+  /** Connections in a row that the broker closed before they became stable. */
+  private flaps = 0;
   /** Whether the current connection attempt already reported why it failed. */
   private reported = false;
 
@@ -169,6 +179,7 @@ export class MqttSession {
     void this.endClient();
     this.config = config;
     this.attempts = 0;
+    this.flaps = 0;
     const pageProtocol = typeof location === 'undefined' ? undefined : location.protocol;
     const problem = checkUrl(config.url, pageProtocol);
     if (problem) {
@@ -201,7 +212,10 @@ export class MqttSession {
     client.on('close', () => this.onClose(client));
     client.on('error', (error) => this.onError(client, error));
     client.on('disconnect', (packet) => {
-      if (client === this.client) this.hooks.disconnect?.(packet.reasonCode);
+      if (client !== this.client) return;
+      const reason = packet.reasonCode;
+      if (reason) this.fail(disconnectedByBroker(reason));
+      this.hooks.disconnect?.(reason);
     });
     client.on('message', (topic, payload, packet) => this.dispatch(topic, payload, packet));
   }
@@ -311,7 +325,7 @@ export class MqttSession {
 
   private onConnect(client: MqttClient, connack: IConnackPacket): void {
     if (client !== this.client) return;
-    this.attempts = 0;
+    this.connectedAt = Date.now();
     this.reported = false;
     const previous = this.status;
     this.status = 'connected';
@@ -339,7 +353,7 @@ export class MqttSession {
       }
       return;
     }
-    this.fail(this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message, this.protocolVersion), error);
+    this.fail(this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message), error);
   }
 
   private onClose(client: MqttClient): void {
@@ -348,10 +362,13 @@ export class MqttSession {
     // A persistent session (clean=false) keeps its subscriptions on the broker across the break.
     if (this.config?.options?.clean !== false) for (const entry of this.entries.values()) entry.sent = undefined;
     if (!wasConnected && !this.reported && this.config) {
-      this.fail(connectionFailed(this.config.url, 'the connection closed before the broker accepted it', this.protocolVersion));
+      this.fail(connectionFailed(this.config.url, 'the connection closed before the broker accepted it', this.protocolVersion, true));
     }
     this.reported = false;
-    if (wasConnected) this.hooks.disconnect?.();
+    if (wasConnected) {
+      this.hooks.disconnect?.();
+      this.countFlaps();
+    }
     const period = this.config?.options?.reconnectPeriod ?? 1000;
     if (period > 0) {
       this.setStatus('reconnecting');
@@ -363,15 +380,50 @@ export class MqttSession {
   }
 
   /**
-   * Retries now instead of waiting for the next scheduled attempt (the network came back, the page
-   * became visible). Does nothing unless a reconnect is waiting.
+   * The back-off starts again once a connection has stayed up for a while (the shorter of
+   * `reconnectMaxPeriod` and 10 s), not on every accepted connection: a broker that closes each new
+   * connection at once (two pages with the same client id push each other out) must not be retried
+   * at the shortest period forever. A third such connection in a row is reported.
    */
-  retryNow(): void {
+  private countFlaps(): void {
+    const stableAfter = Math.min(this.config?.reconnectMaxPeriod ?? 30000, 10000);
+    if (Date.now() - this.connectedAt >= stableAfter) {
+      this.attempts = 0;
+      this.flaps = 0;
+      return;
+    }
+    if (++this.flaps === 3 && this.config) this.fail(connectionFlapping(this.config.url, this.flaps));
+  }
+
+  /**
+   * The network came back or the page became visible again. A reconnect that is waiting is tried
+   * now. A connection that looks up is pinged, and dropped (then reconnected) when no answer comes
+   * within 3 s: after a sleep or a network change a socket can look open and be dead, which the
+   * keep-alive would only notice 1.5 × keepalive later.
+   */
+  wake(): void {
     const client = this.client;
-    if (this.reconnectTimer === undefined || !client) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    this.reconnect(client);
+    if (!client) return;
+    if (this.reconnectTimer !== undefined) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = undefined;
+      this.reconnect(client);
+      return;
+    }
+    if (this.status !== 'connected' || this.probeTimer !== undefined) return;
+    const answered = () => {
+      clearTimeout(this.probeTimer);
+      this.probeTimer = undefined;
+    };
+    client.once('packetreceive', answered);
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      client.off('packetreceive', answered);
+      if (client !== this.client || !client.connected) return;
+      this.fail(connectionLost(this.config?.url ?? '', `no answer to a ping within ${PROBE_TIMEOUT / 1000} s`));
+      client.stream.destroy();
+    }, PROBE_TIMEOUT);
+    client.sendPing();
   }
 
   private scheduleReconnect(client: MqttClient, period: number): void {
@@ -393,6 +445,8 @@ export class MqttSession {
   private endClient(): Promise<void> {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
     const client = this.client;
     this.client = undefined;
     for (const entry of this.entries.values()) entry.sent = undefined;

@@ -34,8 +34,11 @@ function startWorker(): void {
       if (data === 0) worker = candidate;
       else callbacks.get(data)?.();
     };
-    // Blocked (a Content-Security-Policy, for instance): the page's timers it is.
-    candidate.onerror = () => candidate.terminate();
+    // Blocked (a Content-Security-Policy, for instance), or broken later: the page's timers it is.
+    candidate.onerror = () => {
+      candidate.terminate();
+      if (worker === candidate) worker = undefined;
+    };
   } catch {
     // Not allowed here.
   }
