@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import type { MqttConnection, MqttErrorEvent, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
-import { brokerUrl, captureWarnings, connected, nextFrame, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerUrl, captureWarnings, connected, nextFrame, refuserAttempts, refuserUrl, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /**
  * Every bad input gets the same checks: an `mqtt-error` with a hint from the element that got it, a
@@ -142,15 +142,105 @@ describe('bad input', () => {
     expect(raw.hasAttribute('error')).to.be.false;
   });
 
-  it('bytes that are not UTF-8 for type="auto" and type="json"', async () => {
-    const p = await page((topic) => html`<mqtt-subscribe topic=${topic} type="json"></mqtt-subscribe>`);
+  for (const type of ['auto', 'json', 'text']) {
+    it(`bytes that are not UTF-8 for type="${type}"`, async () => {
+      const p = await page((topic) => html`<mqtt-subscribe topic=${topic} type=${type}></mqtt-subscribe>`);
+      await subscriptionsAtBroker(p.topic, 1);
+      const got = oneEvent(p.badEl, 'mqtt-message');
+      await p.connection.publish(p.topic, new Uint8Array([0xc3, 0x28]));
+      const message = (await got).detail;
+      expect(message.value, 'still delivered, without a value').to.equal(undefined);
+      expect(Array.from(message.payload)).to.deep.equal([0xc3, 0x28]);
+      await stillWorks(p, /type="bytes"/);
+    });
+  }
+
+  it('a stream of bad payloads: an event each, one console warning', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} path="celsius"></mqtt-value>`);
     await subscriptionsAtBroker(p.topic, 1);
-    const got = oneEvent(p.badEl, 'mqtt-message');
-    await p.connection.publish(p.topic, new Uint8Array([0xc3, 0x28]));
-    const message = (await got).detail;
-    expect(message.value, 'still delivered, without a value').to.equal(undefined);
-    expect(Array.from(message.payload)).to.deep.equal([0xc3, 0x28]);
-    await stillWorks(p, /type="bytes"/);
+    for (let i = 0; i < 10; i++) await p.connection.publish(p.topic, JSON.stringify({ fahrenheit: 60 + i }));
+    await waitUntil(() => p.errors.length === 10, `${p.errors.length} of 10 errors`);
+    expect(capture.warnings.filter((w) => w.includes('no field "celsius"'))).to.have.length(1);
+    await stillWorks(p, /path attribute/);
+  });
+
+  it('keeps a wrong setting in the error attribute until it is fixed, through good messages', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic} qos="3" digits="25"></mqtt-value>`);
+    const value = p.badEl as MqttValue;
+    await subscriptionsAtBroker(p.topic, 1);
+    for (const payload of ['1', '2']) {
+      await p.connection.publish(p.topic, payload);
+      await waitUntil(() => value.value === Number(payload));
+    }
+    await nextFrame();
+    expect(value.error, 'still wrong after good messages').to.match(/digits|qos/);
+    value.setAttribute('digits', '1');
+    await value.updateComplete;
+    expect(value.error).to.contain('qos="3"');
+    value.setAttribute('qos', '1');
+    await value.updateComplete;
+    await waitUntil(() => !value.hasAttribute('error'), `still: ${value.error}`);
+  });
+
+  it('keeps a publisher\'s wrong qos in its error attribute after it publishes', async () => {
+    const p = await page((topic) => html`<mqtt-publish topic=${topic} qos="3"></mqtt-publish>`);
+    const publisher = p.badEl as MqttPublish;
+    await publisher.publish('x');
+    expect(publisher.lastPublished?.qos).to.equal(0);
+    expect(publisher.error).to.contain('qos="3"');
+    publisher.qos = 1;
+    await publisher.publish('y');
+    expect(publisher.hasAttribute('error')).to.be.false;
+    expect(p.errors[0].detail.hint).to.contain('QoS 0 is used meanwhile');
+    expect(uncaught).to.deep.equal([]);
+  });
+
+  it('no error when the topic attribute is removed (only topic="" is one)', async () => {
+    const p = await page((topic) => html`<mqtt-value topic=${topic}></mqtt-value>`);
+    await subscriptionsAtBroker(p.topic, 1);
+    p.badEl.removeAttribute('topic');
+    await subscriptionsAtBroker(p.topic, 0);
+    expect(p.errors).to.deep.equal([]);
+    expect(p.badEl.hasAttribute('error')).to.be.false;
+  });
+
+  for (const [attribute, text, hint] of [
+    ['reconnect-max-period', '30s', /milliseconds.*30000 is used meanwhile/],
+    ['reconnect-period', '1s', /milliseconds.*1000 is used meanwhile/],
+    ['keepalive', 'often', /seconds.*60 is used meanwhile/],
+    ['protocol-version', '6', /4 \(MQTT 3.1.1\) or 5/],
+    ['connect-timeout', '-5', /milliseconds/],
+  ] as const) {
+    it(`${attribute}="${text}" on the connection`, async () => {
+      const errors: MqttErrorEvent[] = [];
+      const el = document.createElement('mqtt-connection');
+      el.addEventListener('mqtt-error', (e) => errors.push(e));
+      el.setAttribute(attribute, text);
+      el.url = url;
+      document.body.append(el);
+      await connected(el);
+      expect(errors.map((e) => e.detail.hint).join()).to.match(hint);
+      expect(el.error, 'kept while connected: the attribute is still wrong').to.contain(`${attribute}="${text}"`);
+      expect(capture.warnings.some((w) => w.includes(`${attribute}="${text}"`))).to.be.true;
+      el.removeAttribute(attribute);
+      await waitUntil(() => !el.hasAttribute('error'));
+      await connected(el);
+      el.remove();
+      expect(uncaught).to.deep.equal([]);
+    });
+  }
+
+  it('reconnect-max-period="30s" still backs off', async () => {
+    const refused = await refuserUrl();
+    const el = document.createElement('mqtt-connection');
+    el.setAttribute('reconnect-period', '100');
+    el.setAttribute('reconnect-max-period', '30s');
+    el.url = refused;
+    document.body.append(el);
+    await sleep(1500);
+    el.remove();
+    // 30 s is used as the max: 100, 200, 400, 800 ms ceilings, not a retry every few ms.
+    expect(await refuserAttempts()).to.be.within(3, 8);
   });
 
   it('a 1 MB payload', async () => {

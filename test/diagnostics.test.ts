@@ -1,7 +1,8 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { MqttConnection, MqttErrorEvent } from '../src/index.js';
-import { checkUrl, connackRefused, connectionFailed, redactUrl } from '../src/session/diagnostics.js';
+import { checkUrl, connackRefused, connectionFailed, disconnectedByBroker, redactUrl } from '../src/session/diagnostics.js';
 import { brokerUrl, captureWarnings, connected, refuserUrl, sleep } from './helpers.js';
+import { startMosquitto } from './mosquitto.js';
 
 describe('diagnostics (DOM-free)', () => {
   it('refuses urls a browser cannot open, saying what to write instead', () => {
@@ -81,6 +82,14 @@ describe('diagnostics (DOM-free)', () => {
     expect(connackRefused(0x42).message, 'an unknown code is still quoted').to.contain('code 66');
   });
 
+  it('explains an MQTT 5 DISCONNECT from the broker by its reason code', () => {
+    expect(disconnectedByBroker(0x8e).hint).to.contain('same client-id');
+    expect(disconnectedByBroker(0x8d).message).to.contain('keep alive timeout');
+    expect(disconnectedByBroker(0x8b).hint).to.contain('reconnects on its own');
+    expect(disconnectedByBroker(0x87).message, 'codes shared with CONNACK').to.contain('not authorized');
+    expect(disconnectedByBroker(0x42).message).to.contain('reason code 66');
+  });
+
   it('tells a client asking for MQTT 5 to use protocol-version="4" when refused for its version', () => {
     for (const code of [1, 0x84]) expect(connackRefused(code, 5).hint).to.contain('protocol-version="4"');
   });
@@ -149,6 +158,27 @@ describe('diagnostics from real connections', () => {
       expect(warnings.filter((w) => w.includes(url))).to.have.length(1);
     } finally {
       restore();
+    }
+  });
+});
+
+describe('diagnostics from mosquitto (MQTT 5)', () => {
+  it('explains two pages with one client-id (mosquitto closes the older connection each time)', async () => {
+    const { url } = await startMosquitto('anonymous');
+    const clientId = `taken-${Date.now()}`;
+    const page = () => html`<mqtt-connection url=${url} protocol-version="5" client-id=${clientId} reconnect-period="100" reconnect-max-period="2000"></mqtt-connection>`;
+    const first = await fixture<MqttConnection>(page());
+    await connected(first);
+    const hints: string[] = [];
+    const listen = (e: Event) => hints.push((e as MqttErrorEvent).detail.hint);
+    document.addEventListener('mqtt-error', listen);
+    try {
+      const second = await fixture<MqttConnection>(page());
+      await waitUntil(() => hints.some((hint) => hint.includes('same client-id')), 'no client-id hint', { timeout: 6000 });
+      second.remove();
+    } finally {
+      document.removeEventListener('mqtt-error', listen);
+      first.remove();
     }
   });
 });

@@ -292,11 +292,14 @@ export class MqttConnection extends LitElement {
     return { ...options, ...this.options };
   }
 
-  /** A numeric attribute's value when `valid`; otherwise reported, with `fallback` used meanwhile. */
-  private checked(attribute: string, value: number, fallback: number, valid: (n: number) => boolean, allowed: string): number {
-    if (valid(value)) {
+  /**
+   * A numeric attribute's value when `valid`, `fallback` when it was removed; otherwise reported,
+   * with `fallback` used meanwhile.
+   */
+  private checked(attribute: string, value: number | null | undefined, fallback: number, valid: (n: number) => boolean, allowed: string): number {
+    if (value === null || value === undefined || valid(value)) {
       this.reporter.settle(attribute);
-      return value;
+      return value ?? fallback;
     }
     this.reporter.report(
       new MqttDiagnosticError({
