@@ -1,17 +1,10 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { brokerPublish, brokerUrl, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, brokerUrl, loadFixture, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 // dist/mqtt-elements.min.js is built by `npm test` before the browser tests run.
 describe('dist/mqtt-elements.min.js (the CDN bundle)', () => {
   it('runs a plain HTML page with one <script type="module"> and nothing else', async () => {
-    const frame = document.createElement('iframe');
-    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-    frame.src = '/test/fixtures/bundle.html';
-    document.body.append(frame);
-    await loaded;
-    const win = frame.contentWindow as Window & typeof globalThis;
-    await waitUntil(() => win.customElements.get('mqtt-value'), 'the bundle defined nothing', { timeout: 5000 });
-    const doc = frame.contentDocument!;
+    const { frame, doc } = await loadFixture('bundle.html');
     const topic = uniqueTopic('bundle');
     const conn = doc.querySelector('mqtt-connection') as HTMLElement & { url: string; connect(): void; disconnect(): Promise<void> };
     const value = doc.querySelector('mqtt-value') as HTMLElement & { topic: string };

@@ -148,3 +148,15 @@ export async function hideFor(ms: number): Promise<void> {
 export async function freezeBroker(name = 'main'): Promise<void> {
   await executeServerCommand('broker-freeze', { name });
 }
+
+/** Loads a page from test/fixtures/ in an iframe and waits until the CDN bundle defined the elements. */
+export async function loadFixture(name: string): Promise<{ frame: HTMLIFrameElement; win: Window & typeof globalThis; doc: Document }> {
+  const frame = document.createElement('iframe');
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  frame.src = `/test/fixtures/${name}`;
+  document.body.append(frame);
+  await loaded;
+  const win = frame.contentWindow as Window & typeof globalThis;
+  await waitUntil(() => win.customElements.get('mqtt-value'), `the bundle defined nothing in ${name}`, { timeout: 5000 });
+  return { frame, win, doc: frame.contentDocument! };
+}

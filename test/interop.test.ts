@@ -3,7 +3,7 @@
 // and trusted by the test browser only: scripts/mosquitto-plugin.mjs).
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { nothing, render } from 'lit';
-import type { MqttConnection, MqttErrorEvent, MqttMessage } from '../src/index.js';
+import type { MqttConnection, MqttErrorEvent, MqttMessage, PublishOptions } from '../src/index.js';
 import { brokerUrl, captureWarnings, connected, sleep, uniqueTopic } from './helpers.js';
 import { startMosquitto, type BrokerAccess, type MosquittoVariant } from './mosquitto.js';
 
@@ -68,6 +68,30 @@ for (const config of CONFIGS) {
       return mount(create(content, options));
     }
 
+    /** Clicks an `<mqtt-publish>` that has `properties`; returns the detail of the message received. */
+    async function publishWithProperties(properties: PublishOptions['properties']): Promise<MqttMessage> {
+      const topic = uniqueTopic('props');
+      const conn = await connection(html`
+        <mqtt-subscribe topic=${topic}></mqtt-subscribe>
+        <mqtt-publish topic=${topic} payload="on" .properties=${properties}><button></button></mqtt-publish>
+      `);
+      await settled(conn);
+      const message = oneEvent(conn.querySelector('mqtt-subscribe')!, 'mqtt-message');
+      conn.querySelector('button')!.click();
+      const { detail } = await message;
+      expect(detail.value).to.equal('on');
+      await conn.disconnect();
+      return detail;
+    }
+
+    /** A connected connection that has published the retained message "kept" to `topic`. */
+    async function withRetained(topic: string): Promise<MqttConnection> {
+      const conn = await connection();
+      await connected(conn, 3000);
+      await conn.publish(topic, '"kept"', { qos: 1, retain: true });
+      return conn;
+    }
+
     it('connects and reports status="connected"', async () => {
       const el = create();
       const connect = oneEvent(el, 'mqtt-connect');
@@ -118,9 +142,7 @@ for (const config of CONFIGS) {
 
     it('delivers a retained message to a late subscriber', async () => {
       const topic = uniqueTopic('retained');
-      const conn = await connection();
-      await connected(conn, 3000);
-      await conn.publish(topic, '"kept"', { qos: 1, retain: true });
+      const conn = await withRetained(topic);
       const late = await connection(html`<mqtt-subscribe topic=${topic}></mqtt-subscribe>`);
       const { detail } = await oneEvent(late.querySelector('mqtt-subscribe')!, 'mqtt-message');
       expect(detail).to.deep.include({ topic, value: 'kept', retain: true });
@@ -241,26 +263,14 @@ for (const config of CONFIGS) {
 
     if (v5) {
       it('delivers MQTT 5 user properties from <mqtt-publish>.properties in the message detail', async () => {
-        const topic = uniqueTopic('props');
-        const conn = await connection(html`
-          <mqtt-subscribe topic=${topic}></mqtt-subscribe>
-          <mqtt-publish topic=${topic} payload="on" .properties=${{ userProperties: { room: 'kitchen', source: 'interop' }, contentType: 'text/plain' }}><button></button></mqtt-publish>
-        `);
-        await settled(conn);
-        const message = oneEvent(conn.querySelector('mqtt-subscribe')!, 'mqtt-message');
-        conn.querySelector('button')!.click();
-        const { detail } = await message;
-        expect(detail.value).to.equal('on');
+        const detail = await publishWithProperties({ userProperties: { room: 'kitchen', source: 'interop' }, contentType: 'text/plain' });
         expect(detail.properties?.userProperties).to.deep.equal({ room: 'kitchen', source: 'interop' });
         expect(detail.properties?.contentType).to.equal('text/plain');
-        await conn.disconnect();
       });
 
       it('sends no retained message to retain-handling="2", and one to retain-handling="0"', async () => {
         const topic = uniqueTopic('retain-handling');
-        const conn = await connection();
-        await connected(conn, 3000);
-        await conn.publish(topic, '"kept"', { qos: 1, retain: true });
+        const conn = await withRetained(topic);
         // One connection each: subscribers of one filter on one connection share one subscription.
         const never = await connection(html`<mqtt-subscribe topic=${topic} retain-handling="2"></mqtt-subscribe>`);
         const always = await connection(html`<mqtt-subscribe topic=${topic} retain-handling="0"></mqtt-subscribe>`);
@@ -279,18 +289,8 @@ for (const config of CONFIGS) {
       });
     } else {
       it('publishes <mqtt-publish>.properties over MQTT 3.1.1 without them', async () => {
-        const topic = uniqueTopic('props-v4');
-        const conn = await connection(html`
-          <mqtt-subscribe topic=${topic}></mqtt-subscribe>
-          <mqtt-publish topic=${topic} payload="on" .properties=${{ userProperties: { room: 'kitchen' } }}><button></button></mqtt-publish>
-        `);
-        await settled(conn);
-        const message = oneEvent(conn.querySelector('mqtt-subscribe')!, 'mqtt-message');
-        conn.querySelector('button')!.click();
-        const { detail } = await message;
-        expect(detail.value).to.equal('on');
+        const detail = await publishWithProperties({ userProperties: { room: 'kitchen' } });
         expect(detail.properties?.userProperties).to.equal(undefined);
-        await conn.disconnect();
       });
     }
   });

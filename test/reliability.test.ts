@@ -23,6 +23,17 @@ function destroySocket(el: MqttConnection): void {
   (el.client as unknown as { stream: { destroy(): void } }).stream.destroy();
 }
 
+/** A connection whose broker went away and came back, while its next retry is 15 to 30 s away. */
+async function waitingLongToRetry(broker: string): Promise<MqttConnection> {
+  const url = await brokerUrl(broker);
+  const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="30000"></mqtt-connection>`);
+  await connected(el);
+  await stopBroker(broker);
+  await waitUntil(() => el.status === 'reconnecting');
+  await brokerUrl(broker);
+  return el;
+}
+
 describe('reconnecting', () => {
   it('backs off exponentially with jitter, from reconnect-period up to reconnect-max-period', () => {
     const lowest = () => 0;
@@ -75,13 +86,7 @@ describe('reconnecting', () => {
   });
 
   it('retries at once when the browser comes back online', async () => {
-    const url = await brokerUrl('network');
-    // The first retry would wait 15 to 30 s.
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="30000"></mqtt-connection>`);
-    await connected(el);
-    await stopBroker('network');
-    await waitUntil(() => el.status === 'reconnecting');
-    await brokerUrl('network');
+    const el = await waitingLongToRetry('network');
     const offline = oneEvent(window, 'offline');
     const online = oneEvent(window, 'online');
     await goOfflineFor(300);
@@ -93,12 +98,7 @@ describe('reconnecting', () => {
   });
 
   it('retries at once when a hidden tab becomes visible again', async () => {
-    const url = await brokerUrl('visible');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="30000"></mqtt-connection>`);
-    await connected(el);
-    await stopBroker('visible');
-    await waitUntil(() => el.status === 'reconnecting');
-    await brokerUrl('visible');
+    const el = await waitingLongToRetry('visible');
     const states: string[] = [];
     const track = () => states.push(document.visibilityState);
     document.addEventListener('visibilitychange', track);

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { MqttConnection, MqttSubscribe, MqttValue } from '../src/index.js';
-import { brokerPublish, brokerUrl, connected, nextFrame, sameOriginBrokerUrl, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, brokerUrl, connected, loadFixture, nextFrame, sameOriginBrokerUrl, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** Payloads that would run code if anything inserted them as HTML or as a url. */
 const ATTACKS = [
@@ -149,14 +149,8 @@ describe('security', () => {
   });
 
   it('works on a page with a strict Content-Security-Policy (default-src \'self\')', async () => {
-    const frame = document.createElement('iframe');
-    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-    frame.src = '/test/fixtures/csp.html';
-    document.body.append(frame);
-    await loaded;
-    const win = frame.contentWindow as Window & typeof globalThis & { cspViolations: string[] };
-    await waitUntil(() => win.customElements.get('mqtt-value'), 'the bundle did not load under the policy', { timeout: 5000 });
-    const doc = frame.contentDocument!;
+    const { frame, win: page, doc } = await loadFixture('csp.html');
+    const win = page as typeof page & { cspViolations: string[] };
     const topic = uniqueTopic('csp');
     const conn = doc.querySelector('mqtt-connection') as MqttConnection;
     for (const sub of doc.querySelectorAll<MqttValue | MqttSubscribe>('mqtt-value, mqtt-subscribe')) sub.topic = topic;
