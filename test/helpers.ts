@@ -48,7 +48,10 @@ export function uniqueTopic(name = 't'): string {
 
 /** Waits until the connection reports `connected`. */
 export async function connected(el: MqttConnection, timeout = 5000): Promise<void> {
-  await waitUntil(() => el.status === 'connected', `not connected: ${el.error ?? el.status}`, { timeout });
+  await waitUntil(() => el.status === 'connected', 'not connected', { timeout }).catch((error: Error) => {
+    // The status and error at the timeout, not when the wait began.
+    throw new Error(`${error.message}: ${el.status}${el.error ? `, ${el.error}` : ''}`);
+  });
 }
 
 /** Waits until the broker holds exactly `count` subscriptions under `prefix`. */

@@ -85,7 +85,9 @@ describe('no leaks', () => {
       document.body.append(el);
       connections.push(el);
     }
-    await Promise.all(connections.map((el) => connected(el)));
+    await waitUntil(() => connections.every((el) => el.status === 'connected'), 'not all connected', { timeout: 10000 }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${connections.map((el) => `${el.id} ${el.status} ${el.error ?? ''} ${el.client ? 'client' : 'no client'}`).join('; ')}`);
+    });
     expect((await clients()).length).to.equal(baseline + 20);
     for (const el of connections) el.remove();
     await waitUntil(async () => (await clients()).length === baseline, 'clients still connected at the broker');
