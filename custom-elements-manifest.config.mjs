@@ -26,11 +26,43 @@ function documentedEventsOnly() {
   };
 }
 
+/**
+ * The analyzer's Lit support drops every member named `properties`, meant for Lit's
+ * `static properties`; `<mqtt-publish>` has an instance property of that name (MQTT 5 publish
+ * properties). Put instance ones back.
+ */
+function keepInstanceProperties() {
+  const found = [];
+  return {
+    name: 'keep-instance-properties',
+    analyzePhase({ ts, node }) {
+      if (!ts.isPropertyDeclaration(node) || node.name.getText() !== 'properties') return;
+      if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) return;
+      const description = ts
+        .getJSDocCommentsAndTags(node)
+        .map((doc) => (typeof doc.comment === 'string' ? doc.comment : ''))
+        .join('\n')
+        .trim();
+      found.push({ className: node.parent.name?.getText(), type: node.type?.getText(), description });
+    },
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        for (const declaration of mod.declarations ?? []) {
+          for (const { className, type, description } of found) {
+            if (declaration.name !== className || declaration.members?.some((m) => m.name === 'properties')) continue;
+            (declaration.members ??= []).push({ kind: 'field', name: 'properties', type: { text: `${type} | undefined` }, description });
+          }
+        }
+      }
+    },
+  };
+}
+
 export default {
   globs: ['src/**/*.ts'],
   outdir: '.',
   litelement: true,
   // package.json names custom-elements.json itself; the analyzer would point it at the check's copy.
   packagejson: false,
-  plugins: [documentedEventsOnly()],
+  plugins: [documentedEventsOnly(), keepInstanceProperties()],
 };

@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startBroker } from './scripts/broker.mjs';
+import { reactEsmPlugin } from './scripts/react-esm.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
 
 /**
@@ -175,9 +176,14 @@ function summaryLine() {
 
 export default {
   reporters: [defaultReporter(), summaryLine()],
-  files: ['test/**/*.test.ts'],
+  files: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), brokerPlugin(), mosquittoPlugin()],
+  plugins: [
+    reactEsmPlugin(),
+    esbuildPlugin({ ts: true, tsx: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    brokerPlugin(),
+    mosquittoPlugin(),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -163,3 +163,8 @@ export async function loadFixture(name: string): Promise<{ frame: HTMLIFrameElem
   await waitUntil(() => win.customElements.get('mqtt-value'), `the bundle defined nothing in ${name}`, { timeout: 5000 });
   return { frame, win, doc: frame.contentDocument! };
 }
+
+/** The client ids connected to a test broker now. */
+export function brokerClients(name = 'main'): Promise<string[]> {
+  return executeServerCommand<string[], { name: string }>('broker-clients', { name });
+}

@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { MqttConnection } from '../src/index.js';
 import { registrySizes } from '../src/controllers/registry.js';
 import type { MqttSession } from '../src/session/session.js';
-import { brokerSubscriptions, brokerUrl, connected, countGlobalListeners, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerClients, brokerSubscriptions, brokerUrl, connected, countGlobalListeners, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** The insides of a connection that must not grow: its session and its context provider. */
 function insides(connection: MqttConnection) {
@@ -74,7 +74,7 @@ describe('no leaks', () => {
 
   it('a removed <mqtt-connection> ends its client at the broker, and leaves no registry entry', async () => {
     const url = await brokerUrl();
-    const clients = () => import('@web/test-runner-commands').then(({ executeServerCommand }) => executeServerCommand<string[], { name: string }>('broker-clients', { name: 'main' }));
+    const clients = () => brokerClients();
     const baseline = (await clients()).length;
     const registryBefore = registrySizes();
     const connections: MqttConnection[] = [];

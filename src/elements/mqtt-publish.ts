@@ -74,7 +74,7 @@ export class MqttPublish extends LitElement {
    */
   @property({ attribute: false }) properties?: PublishOptions['properties'];
 
-  /** The last message the client accepted from this element. */
+  /** The last message the client accepted from this element. @readonly */
   lastPublished: MqttPublishDetail | undefined;
 
   /**

@@ -27,10 +27,10 @@ export abstract class MqttSubscriberElement extends LitElement {
   /** The id of the `<mqtt-connection>` to use instead of the nearest ancestor. */
   @property() connection?: string;
 
-  /** The last decoded value. */
+  /** The last decoded value. @readonly */
   value: unknown;
 
-  /** The last message. */
+  /** The last message. @readonly */
   message: MqttMessage | undefined;
 
   protected readonly reporter = new ErrorReporter(this);
