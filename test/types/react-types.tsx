@@ -1,0 +1,23 @@
+// Type-checked by `npm run check` (tsc), never run: the JSX types of raw tags and wrappers accept
+// what works and refuse what does not.
+import 'mqtt-elements/jsx';
+import { MqttPublish, MqttValue } from 'mqtt-elements/react';
+
+export const raw = (
+  <mqtt-connection url="ws://localhost:8083/mqtt" reconnect-period="2000" onmqtt-status={(event) => event.detail.status.toUpperCase()}>
+    <mqtt-value topic="home/kitchen/climate" path="celsius" digits={1} unit="°C" onmqtt-message={(event) => event.detail.topic} />
+    {/* @ts-expect-error digits is a number */}
+    <mqtt-value topic="a" digits={{}} />
+    {/* @ts-expect-error the event detail is an MqttMessage, which has no celsius */}
+    <mqtt-subscribe topic="a" onmqtt-message={(event) => event.detail.celsius} />
+  </mqtt-connection>
+);
+
+export const wrapped = (
+  <>
+    <MqttValue topic="a" digits={1} onMqttMessage={(event) => event.detail.value} />
+    <MqttPublish topic="a" properties={{ userProperties: { room: 'kitchen' } }} onMqttPublish={(event) => event.detail.qos} />
+    {/* @ts-expect-error qos is 0, 1 or 2 */}
+    <MqttPublish topic="a" qos={3} />
+  </>
+);
