@@ -64,10 +64,17 @@ export function reactSource(elements) {
   return lines.join('\n');
 }
 
+/** Numbers may be written as strings in templates (`digits="1"`): the kit reads them as numbers. */
+const WRITTEN = [
+  '/** A property value as a template may write it: numbers also as the strings that spell them. */',
+  'type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);',
+  '',
+];
+
 /** The props of a raw tag: its settable properties, kebab attributes, and `on` + event name. */
 function tagProps(element, { events }) {
   return [
-    ...element.properties.map((name) => `  ${quote(name)}?: ${element.className}['${name}'];`),
+    ...element.properties.map((name) => `  ${quote(name)}?: Written<${element.className}['${name}']>;`),
     ...element.kebabAttributes.map(({ name, field }) => `  '${name}'?: ${element.className}['${field}'] | string;`),
     ...element.events.map((event) => `  ${events(event)}?: (event: ${event.type}) => void;`),
   ];
@@ -82,6 +89,7 @@ export function jsxSource(elements) {
     `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
     `import type { ${elements.map((e) => e.className).join(', ')} } from './index.js';`,
     '',
+    ...WRITTEN,
   ];
   for (const element of elements) {
     lines.push(
@@ -116,6 +124,7 @@ export function vueSource(elements) {
     `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
     `import type { ${elements.map((e) => e.className).join(', ')} } from './index.js';`,
     '',
+    ...WRITTEN,
   ];
   for (const element of elements) {
     lines.push(

@@ -6,26 +6,29 @@ import type { HTMLAttributes, Key, Ref } from 'react';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 
+/** A property value as a template may write it: numbers also as the strings that spell them. */
+type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
+
 /** The props of a raw `<mqtt-connection>` in React's JSX. */
 export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
-  url?: MqttConnection['url'];
-  clientId?: MqttConnection['clientId'];
-  username?: MqttConnection['username'];
-  password?: MqttConnection['password'];
-  protocolVersion?: MqttConnection['protocolVersion'];
-  keepalive?: MqttConnection['keepalive'];
-  clean?: MqttConnection['clean'];
-  sessionExpiry?: MqttConnection['sessionExpiry'];
-  connectTimeout?: MqttConnection['connectTimeout'];
-  reconnectPeriod?: MqttConnection['reconnectPeriod'];
-  reconnectMaxPeriod?: MqttConnection['reconnectMaxPeriod'];
-  willTopic?: MqttConnection['willTopic'];
-  willPayload?: MqttConnection['willPayload'];
-  willQos?: MqttConnection['willQos'];
-  willRetain?: MqttConnection['willRetain'];
-  will?: MqttConnection['will'];
-  manual?: MqttConnection['manual'];
-  options?: MqttConnection['options'];
+  url?: Written<MqttConnection['url']>;
+  clientId?: Written<MqttConnection['clientId']>;
+  username?: Written<MqttConnection['username']>;
+  password?: Written<MqttConnection['password']>;
+  protocolVersion?: Written<MqttConnection['protocolVersion']>;
+  keepalive?: Written<MqttConnection['keepalive']>;
+  clean?: Written<MqttConnection['clean']>;
+  sessionExpiry?: Written<MqttConnection['sessionExpiry']>;
+  connectTimeout?: Written<MqttConnection['connectTimeout']>;
+  reconnectPeriod?: Written<MqttConnection['reconnectPeriod']>;
+  reconnectMaxPeriod?: Written<MqttConnection['reconnectMaxPeriod']>;
+  willTopic?: Written<MqttConnection['willTopic']>;
+  willPayload?: Written<MqttConnection['willPayload']>;
+  willQos?: Written<MqttConnection['willQos']>;
+  willRetain?: Written<MqttConnection['willRetain']>;
+  will?: Written<MqttConnection['will']>;
+  manual?: Written<MqttConnection['manual']>;
+  options?: Written<MqttConnection['options']>;
   'client-id'?: MqttConnection['clientId'] | string;
   'protocol-version'?: MqttConnection['protocolVersion'] | string;
   'session-expiry'?: MqttConnection['sessionExpiry'] | string;
@@ -46,17 +49,17 @@ export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
 
 /** The props of a raw `<mqtt-publish>` in React's JSX. */
 export interface MqttPublishJsxProps extends HTMLAttributes<MqttPublish> {
-  topic?: MqttPublish['topic'];
-  qos?: MqttPublish['qos'];
-  type?: MqttPublish['type'];
-  connection?: MqttPublish['connection'];
-  retain?: MqttPublish['retain'];
-  payload?: MqttPublish['payload'];
-  event?: MqttPublish['event'];
-  throttle?: MqttPublish['throttle'];
-  payloadOn?: MqttPublish['payloadOn'];
-  payloadOff?: MqttPublish['payloadOff'];
-  properties?: MqttPublish['properties'];
+  topic?: Written<MqttPublish['topic']>;
+  qos?: Written<MqttPublish['qos']>;
+  type?: Written<MqttPublish['type']>;
+  connection?: Written<MqttPublish['connection']>;
+  retain?: Written<MqttPublish['retain']>;
+  payload?: Written<MqttPublish['payload']>;
+  event?: Written<MqttPublish['event']>;
+  throttle?: Written<MqttPublish['throttle']>;
+  payloadOn?: Written<MqttPublish['payloadOn']>;
+  payloadOff?: Written<MqttPublish['payloadOff']>;
+  properties?: Written<MqttPublish['properties']>;
   'payload-on'?: MqttPublish['payloadOn'] | string;
   'payload-off'?: MqttPublish['payloadOff'] | string;
   'onmqtt-publish'?: (event: MqttPublishEvent) => void;
@@ -67,17 +70,17 @@ export interface MqttPublishJsxProps extends HTMLAttributes<MqttPublish> {
 
 /** The props of a raw `<mqtt-subscribe>` in React's JSX. */
 export interface MqttSubscribeJsxProps extends HTMLAttributes<MqttSubscribe> {
-  bind?: MqttSubscribe['bind'];
-  target?: MqttSubscribe['target'];
-  paused?: MqttSubscribe['paused'];
-  noLocal?: MqttSubscribe['noLocal'];
-  retainAsPublished?: MqttSubscribe['retainAsPublished'];
-  retainHandling?: MqttSubscribe['retainHandling'];
-  topic?: MqttSubscribe['topic'];
-  qos?: MqttSubscribe['qos'];
-  type?: MqttSubscribe['type'];
-  path?: MqttSubscribe['path'];
-  connection?: MqttSubscribe['connection'];
+  bind?: Written<MqttSubscribe['bind']>;
+  target?: Written<MqttSubscribe['target']>;
+  paused?: Written<MqttSubscribe['paused']>;
+  noLocal?: Written<MqttSubscribe['noLocal']>;
+  retainAsPublished?: Written<MqttSubscribe['retainAsPublished']>;
+  retainHandling?: Written<MqttSubscribe['retainHandling']>;
+  topic?: Written<MqttSubscribe['topic']>;
+  qos?: Written<MqttSubscribe['qos']>;
+  type?: Written<MqttSubscribe['type']>;
+  path?: Written<MqttSubscribe['path']>;
+  connection?: Written<MqttSubscribe['connection']>;
   'no-local'?: MqttSubscribe['noLocal'] | string;
   'retain-as-published'?: MqttSubscribe['retainAsPublished'] | string;
   'retain-handling'?: MqttSubscribe['retainHandling'] | string;
@@ -89,19 +92,19 @@ export interface MqttSubscribeJsxProps extends HTMLAttributes<MqttSubscribe> {
 
 /** The props of a raw `<mqtt-value>` in React's JSX. */
 export interface MqttValueJsxProps extends HTMLAttributes<MqttValue> {
-  placeholder?: MqttValue['placeholder'];
-  digits?: MqttValue['digits'];
-  unit?: MqttValue['unit'];
-  locale?: MqttValue['locale'];
-  map?: MqttValue['map'];
-  low?: MqttValue['low'];
-  high?: MqttValue['high'];
-  staleAfter?: MqttValue['staleAfter'];
-  topic?: MqttValue['topic'];
-  qos?: MqttValue['qos'];
-  type?: MqttValue['type'];
-  path?: MqttValue['path'];
-  connection?: MqttValue['connection'];
+  placeholder?: Written<MqttValue['placeholder']>;
+  digits?: Written<MqttValue['digits']>;
+  unit?: Written<MqttValue['unit']>;
+  locale?: Written<MqttValue['locale']>;
+  map?: Written<MqttValue['map']>;
+  low?: Written<MqttValue['low']>;
+  high?: Written<MqttValue['high']>;
+  staleAfter?: Written<MqttValue['staleAfter']>;
+  topic?: Written<MqttValue['topic']>;
+  qos?: Written<MqttValue['qos']>;
+  type?: Written<MqttValue['type']>;
+  path?: Written<MqttValue['path']>;
+  connection?: Written<MqttValue['connection']>;
   'stale-after'?: MqttValue['staleAfter'] | string;
   'onmqtt-message'?: (event: MqttMessageEvent) => void;
   'onmqtt-error'?: (event: MqttErrorEvent) => void;

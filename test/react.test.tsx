@@ -82,7 +82,7 @@ describe('React 19', () => {
           <mqtt-value
             topic={topic}
             path="celsius"
-            digits={1}
+            digits="1"
             unit="°C"
             onmqtt-message={(event) => {
               messages.push(event.detail);

@@ -1,9 +1,10 @@
 import { ContextProvider } from '@lit/context';
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { mqttContext } from '../context.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
+import { numbersFromStrings } from '../controllers/numbers.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
@@ -136,7 +137,8 @@ export class MqttConnection extends LitElement {
   /** Extra MQTT.js client options, merged last (an escape hatch). */
   @property({ attribute: false }) options?: IClientOptions;
 
-  @state() private currentStatus: ConnectionStatus = 'disconnected';
+  /** Not reactive: the status changes while the element updates (it opens the connection then). */
+  private currentStatus: ConnectionStatus = 'disconnected';
 
   private readonly session = new MqttSession({
     status: (status, previous) => {
@@ -216,6 +218,10 @@ export class MqttConnection extends LitElement {
       this.closeTimer = undefined;
       if (!this.isConnected) void this.disconnect();
     });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    numbersFromStrings(this, ['protocolVersion', 'keepalive', 'sessionExpiry', 'connectTimeout', 'reconnectPeriod', 'reconnectMaxPeriod', 'willQos'], changed);
   }
 
   protected override updated(changed: PropertyValues<this>): void {

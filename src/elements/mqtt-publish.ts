@@ -2,6 +2,7 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { PayloadType } from '../session/codec.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
+import { numbersFromStrings } from '../controllers/numbers.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { checkQos, checkType } from '../controllers/subscription-controller.js';
 import { controlValue, defaultEventFor, findControl, firstControl } from '../dom/controls.js';
@@ -106,6 +107,10 @@ export class MqttPublish extends LitElement {
     // Send the last throttled value while the session is still known.
     this.flushThrottled();
     super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    numbersFromStrings(this, ['qos', 'throttle'], changed);
   }
 
   protected override updated(changed: PropertyValues<this>): void {

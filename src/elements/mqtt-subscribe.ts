@@ -1,5 +1,6 @@
-import { css, html } from 'lit';
+import { css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { numbersFromStrings } from '../controllers/numbers.js';
 import type { SubscriptionRequest } from '../controllers/subscription-controller.js';
 import { applyBinding, checkBinding } from '../dom/bind.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
@@ -40,9 +41,14 @@ export class MqttSubscribe extends MqttSubscriberElement {
   @property({ attribute: 'retain-as-published', type: Boolean }) retainAsPublished = false;
 
   /** MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
-  @property({ attribute: 'retain-handling', type: Number }) retainHandling = 0;
+  @property({ attribute: 'retain-handling', type: Number }) retainHandling: 0 | 1 | 2 = 0;
 
   private framePending = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    numbersFromStrings(this, ['retainHandling'], changed);
+  }
 
   protected override subscription(): SubscriptionRequest | undefined {
     const request = super.subscription();

@@ -1,5 +1,6 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { numbersFromStrings } from '../controllers/numbers.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
@@ -93,6 +94,8 @@ export class MqttValue extends MqttSubscriberElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    numbersFromStrings(this, ['digits', 'low', 'high', 'staleAfter'], changed);
     if (changed.has('map')) this.labels = this.parseMap();
     if (changed.has('digits')) this.digitsShown = this.validDigits();
     if (changed.has('staleAfter')) this.checkStale();

@@ -1,6 +1,7 @@
-import { LitElement } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
+import { numbersFromStrings } from '../controllers/numbers.js';
 import { SubscriptionController, type SubscriptionRequest } from '../controllers/subscription-controller.js';
 import { MqttMessageEvent } from '../events.js';
 import type { PayloadType } from '../session/codec.js';
@@ -64,6 +65,11 @@ export abstract class MqttSubscriberElement extends LitElement {
         this.requestUpdate();
       },
     });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    numbersFromStrings(this, ['qos'], changed);
   }
 
   /** What to subscribe to now; read on every update. */

@@ -5,7 +5,9 @@ import { MqttPublish, MqttValue } from 'mqtt-elements/react';
 
 export const raw = (
   <mqtt-connection url="ws://localhost:8083/mqtt" reconnect-period="2000" onmqtt-status={(event) => event.detail.status.toUpperCase()}>
-    <mqtt-value topic="home/kitchen/climate" path="celsius" digits={1} unit="°C" onmqtt-message={(event) => event.detail.topic} />
+    <mqtt-value topic="home/kitchen/climate" path="celsius" digits="1" qos="2" unit="°C" onmqtt-message={(event) => event.detail.topic} />
+    {/* @ts-expect-error qos is 0, 1 or 2, also as a string */}
+    <mqtt-value topic="a" qos="3" />
     {/* @ts-expect-error digits is a number */}
     <mqtt-value topic="a" digits={{}} />
     {/* @ts-expect-error the event detail is an MqttMessage, which has no celsius */}
