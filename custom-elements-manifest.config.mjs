@@ -1,4 +1,5 @@
 // cem analyze --litelement: the manifest is generated from the JSDoc in src/ and committed.
+import { expandedTypes } from './scripts/cem-expanded-types.mjs';
 
 /**
  * The analyzer also guesses events from `dispatchEvent(new SomeEvent(...))` calls and names them
@@ -35,7 +36,7 @@ function keepInstanceProperties() {
   const found = [];
   return {
     name: 'keep-instance-properties',
-    analyzePhase({ ts, node }) {
+    analyzePhase({ ts, node, moduleDoc }) {
       if (!ts.isPropertyDeclaration(node) || node.name.getText() !== 'properties') return;
       if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) return;
       const description = ts
@@ -43,13 +44,14 @@ function keepInstanceProperties() {
         .map((doc) => (typeof doc.comment === 'string' ? doc.comment : ''))
         .join('\n')
         .trim();
-      found.push({ className: node.parent.name?.getText(), type: node.type?.getText(), description });
+      found.push({ path: moduleDoc.path, className: node.parent.name?.getText(), type: node.type?.getText(), description });
     },
     packageLinkPhase({ customElementsManifest }) {
       for (const mod of customElementsManifest.modules) {
         for (const declaration of mod.declarations ?? []) {
-          for (const { className, type, description } of found) {
-            if (declaration.name !== className || declaration.members?.some((m) => m.name === 'properties')) continue;
+          for (const { path, className, type, description } of found) {
+            if (mod.path !== path || declaration.kind !== 'class' || declaration.name !== className) continue;
+            if (declaration.members?.some((m) => m.name === 'properties')) continue;
             (declaration.members ??= []).push({ kind: 'field', name: 'properties', type: { text: `${type} | undefined` }, description });
           }
         }
@@ -64,5 +66,5 @@ export default {
   litelement: true,
   // package.json names custom-elements.json itself; the analyzer would point it at the check's copy.
   packagejson: false,
-  plugins: [documentedEventsOnly(), keepInstanceProperties()],
+  plugins: [documentedEventsOnly(), keepInstanceProperties(), expandedTypes()],
 };

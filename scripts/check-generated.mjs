@@ -1,9 +1,10 @@
 // Fails when a generated file that is committed is stale: custom-elements.json (from the JSDoc in
-// src/) and the element reference in README.md (from custom-elements.json).
+// src/), and the element reference in README.md and the IDE data files (from custom-elements.json).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { updateReadme } from './readme-reference.mjs';
+import { ideFiles, staleFiles } from './ide-data.mjs';
 
 // cem resolves --outdir against the working directory.
 const dir = join('build', 'cem-check');
@@ -21,8 +22,14 @@ try {
     console.error('README.md: the element reference does not match the source. Run: npm run analyze && npm run docs');
     failed = true;
   }
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+  const stale = staleFiles(ideFiles(JSON.parse(fresh), version));
+  if (stale.length) {
+    console.error(`${stale.join(', ')}: the IDE data does not match the source. Run: npm run analyze && node scripts/ide-data.mjs`);
+    failed = true;
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 if (failed) process.exit(1);
-console.log('custom-elements.json and the README reference match the source.');
+console.log('custom-elements.json, the README reference and the IDE data match the source.');
