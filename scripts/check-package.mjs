@@ -1,0 +1,74 @@
+// The package as users get it: `npm pack`, install the tarball in a scratch project, then check that
+// the tarball holds what it should (and nothing from test/), that every `exports` entry resolves in
+// Node, that the types resolve with tsc, and leave the install for the browser test
+// (test/package.test.ts loads the installed ESM entry in Chromium).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const dir = join(root, 'build', 'pack');
+const app = join(dir, 'app');
+const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const failures = [];
+const check = (ok, what) => {
+  if (!ok) failures.push(what);
+};
+
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(app, { recursive: true });
+const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], root));
+const files = packed.files.map((file) => file.path);
+for (const needed of ['package.json', 'README.md', 'custom-elements.json', 'dist/index.js', 'dist/index.d.ts', 'dist/mqtt-elements.min.js', 'dist/react.js', 'dist/react.d.ts', 'dist/jsx.d.ts', 'dist/vue.d.ts', 'vscode.html-custom-data.json', 'web-types.json']) {
+  check(files.includes(needed), `the tarball lacks ${needed}`);
+}
+check(!files.some((file) => file.startsWith('test/') || file.startsWith('demo/') || file.startsWith('src/')), 'the tarball holds test/, demo/ or src/ files');
+
+writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }, null, 2));
+// Dependencies come from npm's cache when the project was installed on this machine.
+run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', join(dir, packed.filename)], app);
+
+// Every entry of the exports map resolves, and the main one imports in Node (no DOM) without throwing.
+const resolved = run(
+  'node',
+  [
+    '--input-type=module',
+    '-e',
+    `for (const entry of ['mqtt-elements', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/custom-elements.json'])
+       console.log(import.meta.resolve(entry));
+     const kit = await import('mqtt-elements');
+     console.log(typeof kit.MqttConnection);`,
+  ],
+  app
+).trim().split('\n');
+check(resolved.length === 7 && resolved.slice(0, 6).every((url) => url.includes('/node_modules/mqtt-elements/')), `exports did not resolve: ${resolved.join(' ')}`);
+check(resolved[6] === 'function', 'importing mqtt-elements in Node gave no MqttConnection');
+
+// The types resolve for a TypeScript user, with the package's own .d.ts files.
+writeFileSync(
+  join(app, 'index.tsx'),
+  `import { MqttConnection, type MqttMessage } from 'mqtt-elements';
+import { MqttValue } from 'mqtt-elements/react';
+import 'mqtt-elements/vue';
+const el: MqttConnection = document.createElement('mqtt-connection');
+el.addEventListener('mqtt-message', (event) => event.detail.topic satisfies string);
+export const message: MqttMessage | undefined = document.createElement('mqtt-value').message;
+export const value = <MqttValue topic="a" digits={1} onMqttMessage={(event) => event.detail.value} />;
+export const raw = <mqtt-value topic="a" digits={1} />;
+`
+);
+writeFileSync(
+  join(app, 'tsconfig.json'),
+  JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: [] }, files: ['index.tsx'] })
+);
+try {
+  run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
+} catch (error) {
+  failures.push(`the types do not check in a user's project:\n${error.stdout}`);
+}
+
+if (failures.length > 0) {
+  console.error(`Package check failed:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log(`Package check: ${packed.filename}, ${files.length} files, ${(packed.size / 1024).toFixed(1)} KB packed; exports resolve, types check, installed in build/pack/app.`);
