@@ -60,11 +60,21 @@ function keepInstanceProperties() {
   };
 }
 
+/** Modules in path order: the analyzer's own order changes from run to run. */
+function sortedModules() {
+  return {
+    name: 'sorted-modules',
+    packageLinkPhase({ customElementsManifest }) {
+      customElementsManifest.modules.sort((a, b) => a.path.localeCompare(b.path));
+    },
+  };
+}
+
 export default {
   globs: ['src/**/*.ts'],
   outdir: '.',
   litelement: true,
   // package.json names custom-elements.json itself; the analyzer would point it at the check's copy.
   packagejson: false,
-  plugins: [documentedEventsOnly(), keepInstanceProperties(), expandedTypes()],
+  plugins: [documentedEventsOnly(), keepInstanceProperties(), expandedTypes(), sortedModules()],
 };
