@@ -54,12 +54,14 @@ test('boolean attributes take no value, except one that defaults to true', () =>
 });
 
 test('no values are invented', () => {
-  for (const [el, name] of [['mqtt-connection', 'url'], ['mqtt-connection', 'keepalive'], ['mqtt-publish', 'topic'], ['mqtt-subscribe', 'retain-handling']]) {
+  for (const [el, name] of [['mqtt-connection', 'url'], ['mqtt-connection', 'keepalive'], ['mqtt-publish', 'topic'], ['mqtt-value', 'digits']]) {
     assert.equal(vsAttr(el, name).values, undefined, `${el} ${name}`);
     assert.equal(vsAttr(el, name).valueSet, undefined, `${el} ${name}`);
   }
   assert.equal(wtAttr('mqtt-connection', 'url').value.type, 'string');
-  assert.equal(wtAttr('mqtt-subscribe', 'retain-handling').value.type, 'number');
+  assert.equal(wtAttr('mqtt-value', 'digits').value.type, 'number');
+  // retain-handling is typed 0 | 1 | 2, so it has values.
+  assert.deepEqual(vsAttr('mqtt-subscribe', 'retain-handling').values.map((v) => v.name), ['0', '1', '2']);
   assert.equal(JSON.stringify(jetbrains).includes('doc-url'), false, 'no made-up documentation links');
 });
 
