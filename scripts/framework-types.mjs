@@ -39,14 +39,27 @@ const quote = (name) => (/^[a-zA-Z_$][\w$]*$/.test(name) ? name : `'${name}'`);
 export function reactSource(elements) {
   const lines = [
     HEADER,
+    // The components use hooks: React Server Components must leave them to the client.
+    "'use client';",
+    '',
     "import { createComponent, type EventName } from '@lit/react';",
     "import * as React from 'react';",
     `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
     `import { ${elements.map((e) => `${e.className} as ${e.className}Element`).join(', ')} } from './index.js';`,
-    "import './jsx.js';",
+    '',
+    '/**',
+    ' * A component for element `E`: the settable properties `P` as props, the event props `V`, and the',
+    ' * usual HTML props and ref. (`createComponent` alone would also accept read-only properties and',
+    ' * methods, which throw or break when React sets them.)',
+    ' */',
+    'export type MqttComponent<E extends HTMLElement, P extends keyof E, V> = React.ForwardRefExoticComponent<',
+    '  Partial<Pick<E, P>> & V & Omit<React.HTMLAttributes<E>, P | keyof V> & React.RefAttributes<E>',
+    '>;',
     '',
   ];
   for (const element of elements) {
+    const props = element.properties.map((name) => `'${name}'`).join(' | ');
+    const events = element.events.map((event) => `on${pascal(event.name)}?: (event: ${event.type}) => void`).join('; ');
     lines.push(
       `/** \`<${element.tag}>\` as a React component: properties as props, events as \`on…\` props. */`,
       `export const ${element.className} = createComponent({`,
@@ -57,7 +70,7 @@ export function reactSource(elements) {
       ...element.events.map((event) => `    on${pascal(event.name)}: '${event.name}' as EventName<${event.type}>,`),
       '  },',
       `  displayName: '${element.className}',`,
-      '});',
+      `}) as unknown as MqttComponent<${element.className}Element, ${props}, { ${events} }>;`,
       ''
     );
   }
@@ -83,7 +96,8 @@ function tagProps(element, { events }) {
 export function jsxSource(elements) {
   const lines = [
     HEADER,
-    '// React 19 sets properties and listens for `on<event-name>` props on custom elements:',
+    '// React 19 only (React 18 sets attributes and drops function props on custom elements). React 19',
+    '// sets properties and listens for `on<event-name>` props on custom elements:',
     '// <mqtt-value topic="a/b" digits={1} onmqtt-message={(e) => ...} />.',
     "import type { HTMLAttributes, Key, Ref } from 'react';",
     `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
@@ -120,7 +134,7 @@ export function vueSource(elements) {
     HEADER,
     '// Vue templates type-check the raw tags (vue-tsc, Volar) with these; `@mqtt-message` is the',
     '// `onMqttMessage` prop. Vite still needs compilerOptions.isCustomElement (see the README).',
-    "import type { DefineComponent } from 'vue';",
+    "import type { DefineComponent, HTMLAttributes } from 'vue';",
     `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
     `import type { ${elements.map((e) => e.className).join(', ')} } from './index.js';`,
     '',
@@ -129,7 +143,7 @@ export function vueSource(elements) {
   for (const element of elements) {
     lines.push(
       `/** The props of a raw \`<${element.tag}>\` in a Vue template. */`,
-      `export interface ${element.className}VueProps {`,
+      `export interface ${element.className}VueProps extends HTMLAttributes {`,
       ...tagProps(element, { events: (event) => `on${pascal(event.name)}` }),
       '}',
       ''

@@ -2,7 +2,7 @@
 
 // Vue templates type-check the raw tags (vue-tsc, Volar) with these; `@mqtt-message` is the
 // `onMqttMessage` prop. Vite still needs compilerOptions.isCustomElement (see the README).
-import type { DefineComponent } from 'vue';
+import type { DefineComponent, HTMLAttributes } from 'vue';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 
@@ -10,7 +10,7 @@ import type { MqttConnection, MqttPublish, MqttSubscribe, MqttValue } from './in
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
 
 /** The props of a raw `<mqtt-connection>` in a Vue template. */
-export interface MqttConnectionVueProps {
+export interface MqttConnectionVueProps extends HTMLAttributes {
   url?: Written<MqttConnection['url']>;
   clientId?: Written<MqttConnection['clientId']>;
   username?: Written<MqttConnection['username']>;
@@ -46,7 +46,7 @@ export interface MqttConnectionVueProps {
 }
 
 /** The props of a raw `<mqtt-publish>` in a Vue template. */
-export interface MqttPublishVueProps {
+export interface MqttPublishVueProps extends HTMLAttributes {
   topic?: Written<MqttPublish['topic']>;
   qos?: Written<MqttPublish['qos']>;
   type?: Written<MqttPublish['type']>;
@@ -65,7 +65,7 @@ export interface MqttPublishVueProps {
 }
 
 /** The props of a raw `<mqtt-subscribe>` in a Vue template. */
-export interface MqttSubscribeVueProps {
+export interface MqttSubscribeVueProps extends HTMLAttributes {
   bind?: Written<MqttSubscribe['bind']>;
   target?: Written<MqttSubscribe['target']>;
   paused?: Written<MqttSubscribe['paused']>;
@@ -85,7 +85,7 @@ export interface MqttSubscribeVueProps {
 }
 
 /** The props of a raw `<mqtt-value>` in a Vue template. */
-export interface MqttValueVueProps {
+export interface MqttValueVueProps extends HTMLAttributes {
   placeholder?: Written<MqttValue['placeholder']>;
   digits?: Written<MqttValue['digits']>;
   unit?: Written<MqttValue['unit']>;

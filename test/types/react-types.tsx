@@ -1,7 +1,7 @@
 // Type-checked by `npm run check` (tsc), never run: the JSX types of raw tags and wrappers accept
 // what works and refuse what does not.
 import 'mqtt-elements/jsx';
-import { MqttPublish, MqttValue } from 'mqtt-elements/react';
+import { MqttConnection, MqttPublish, MqttValue } from 'mqtt-elements/react';
 
 export const raw = (
   <mqtt-connection url="ws://localhost:8083/mqtt" reconnect-period="2000" onmqtt-status={(event) => event.detail.status.toUpperCase()}>
@@ -19,6 +19,8 @@ export const wrapped = (
   <>
     <MqttValue topic="a" digits={1} onMqttMessage={(event) => event.detail.value} />
     <MqttPublish topic="a" properties={{ userProperties: { room: 'kitchen' } }} onMqttPublish={(event) => event.detail.qos} />
+    {/* @ts-expect-error status is read-only: React would throw setting it */}
+    <MqttConnection status="connected" />
     {/* @ts-expect-error qos is 0, 1 or 2 */}
     <MqttPublish topic="a" qos={3} />
   </>
