@@ -3,7 +3,7 @@
 // Node, that the types resolve with tsc, and leave the install for the browser test
 // (test/package.test.ts loads the installed ESM entry in Chromium).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -17,16 +17,29 @@ const check = (ok, what) => {
 
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(app, { recursive: true });
-const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], root));
+// dist/ is built already (prepack would build it again).
+const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root));
 const files = packed.files.map((file) => file.path);
 for (const needed of ['package.json', 'README.md', 'custom-elements.json', 'dist/index.js', 'dist/index.d.ts', 'dist/mqtt-elements.min.js', 'dist/react.js', 'dist/react.d.ts', 'dist/jsx.d.ts', 'dist/vue.d.ts', 'vscode.html-custom-data.json', 'web-types.json']) {
   check(files.includes(needed), `the tarball lacks ${needed}`);
 }
 check(!files.some((file) => file.startsWith('test/') || file.startsWith('demo/') || file.startsWith('src/')), 'the tarball holds test/, demo/ or src/ files');
 
+// Every package that dist/ imports is declared: the scratch project sits inside this repository, so
+// Node would otherwise find an undeclared one in the repository's node_modules.
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+for (const file of files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f) && !f.endsWith('.min.js'))) {
+  for (const [, specifier] of readFileSync(join(root, file), 'utf8').matchAll(/(?:from|import)\s*['"]([^'"./][^'"]*)['"]/g)) {
+    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+    check(declared.has(name), `${file} imports ${name}, which package.json does not declare`);
+  }
+}
+
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }, null, 2));
-// Dependencies come from npm's cache when the project was installed on this machine.
-run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', join(dir, packed.filename)], app);
+// What a React or Vue user installs next to it. Packages come from npm's cache when this project was
+// installed on this machine.
+run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', join(dir, packed.filename), 'react', 'react-dom', '@types/react', 'vue'], app);
 
 // Every entry of the exports map resolves, and the main one imports in Node (no DOM) without throwing.
 const resolved = run(
@@ -37,12 +50,15 @@ const resolved = run(
     `for (const entry of ['mqtt-elements', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/custom-elements.json'])
        console.log(import.meta.resolve(entry));
      const kit = await import('mqtt-elements');
-     console.log(typeof kit.MqttConnection);`,
+     const { MqttValue } = await import('mqtt-elements/react');
+     const { createElement } = await import('react');
+     const { renderToString } = await import('react-dom/server');
+     console.log(typeof kit.MqttConnection + ' ' + renderToString(createElement(MqttValue, { topic: 'a' })));`,
   ],
   app
 ).trim().split('\n');
 check(resolved.length === 7 && resolved.slice(0, 6).every((url) => url.includes('/node_modules/mqtt-elements/')), `exports did not resolve: ${resolved.join(' ')}`);
-check(resolved[6] === 'function', 'importing mqtt-elements in Node gave no MqttConnection');
+check(resolved[6] === 'function <mqtt-value></mqtt-value>', `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[6]}`);
 
 // The types resolve for a TypeScript user, with the package's own .d.ts files.
 writeFileSync(
@@ -50,6 +66,7 @@ writeFileSync(
   `import { MqttConnection, type MqttMessage } from 'mqtt-elements';
 import { MqttValue } from 'mqtt-elements/react';
 import 'mqtt-elements/vue';
+import 'mqtt-elements/jsx';
 const el: MqttConnection = document.createElement('mqtt-connection');
 el.addEventListener('mqtt-message', (event) => event.detail.topic satisfies string);
 export const message: MqttMessage | undefined = document.createElement('mqtt-value').message;
@@ -61,10 +78,13 @@ writeFileSync(
   join(app, 'tsconfig.json'),
   JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: [] }, files: ['index.tsx'] })
 );
-try {
-  run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
-} catch (error) {
-  failures.push(`the types do not check in a user's project:\n${error.stdout}`);
+// Modern resolution reads `exports`; the older `node` resolution reads `typesVersions`.
+for (const resolution of [['NodeNext', 'NodeNext'], ['ESNext', 'node']]) {
+  try {
+    run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--module', resolution[0], '--moduleResolution', resolution[1]], app);
+  } catch (error) {
+    failures.push(`the types do not check in a user's project (moduleResolution ${resolution[1]}):\n${error.stdout}`);
+  }
 }
 
 if (failures.length > 0) {
