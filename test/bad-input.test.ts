@@ -288,3 +288,44 @@ describe('bad input', () => {
     await stillWorks(p, /number/);
   });
 });
+
+describe('numbers and booleans written as strings (React and Vue set them as properties)', () => {
+  const cases = {
+    'mqtt-connection': { protocolVersion: '5', keepalive: '30', sessionExpiry: '60', connectTimeout: '4000', reconnectPeriod: '250', reconnectMaxPeriod: '9000', willQos: '1' },
+    'mqtt-value': { qos: '1', digits: '2', low: '-5', high: '30.5', staleAfter: '10' },
+    'mqtt-subscribe': { qos: '2', retainHandling: '2' },
+    'mqtt-publish': { qos: '1', throttle: '100' },
+  } as const;
+  for (const [tag, props] of Object.entries(cases)) {
+    it(`<${tag}> reads ${Object.keys(props).join(', ')} as numbers`, async () => {
+      const el = document.createElement(tag) as HTMLElement & Record<string, unknown> & { updateComplete: Promise<unknown> };
+      if (tag === 'mqtt-connection') el.setAttribute('manual', '');
+      Object.assign(el, props);
+      document.body.append(el);
+      await el.updateComplete;
+      for (const [name, text] of Object.entries(props)) expect(el[name], name).to.equal(Number(text));
+      expect(el.hasAttribute('error'), String(el.getAttribute('error'))).to.be.false;
+      el.remove();
+    });
+  }
+
+  it('leaves strings that are no finite number to the checks', async () => {
+    const value = document.createElement('mqtt-value');
+    Object.assign(value, { digits: 'Infinity' });
+    document.body.append(value);
+    await value.updateComplete;
+    expect(value.digits).to.equal('Infinity');
+    expect(value.getAttribute('error')).to.contain('digits="Infinity"');
+    value.remove();
+  });
+
+  it('reads clean="false" set as a property string as false', async () => {
+    const el = document.createElement('mqtt-connection');
+    el.setAttribute('manual', '');
+    Object.assign(el, { clean: 'false' });
+    document.body.append(el);
+    await el.updateComplete;
+    expect(el.clean).to.equal(false);
+    el.remove();
+  });
+});

@@ -58,12 +58,10 @@ describe('React 19', () => {
     await waitUntil(() => value().shadowRoot!.textContent!.includes('18.0'), 'no value after the topic changed');
 
     // The connection is rendered conditionally: it comes and goes with its client.
-    const clients = (await brokerClients()).length;
     const id = container.querySelector<MqttConnectionElement>('mqtt-connection')!.clientId;
     flushSync(() => controls.setShown(false));
     await subscriptionsAtBroker(second, 0);
     await waitUntil(async () => !(await brokerClients()).includes(id), 'the removed connection is still at the broker');
-    expect((await brokerClients()).length).to.equal(clients - 1);
     flushSync(() => controls.setShown(true));
     await subscriptionsAtBroker(second, 1);
     await waitUntil(() => value().shadowRoot!.textContent!.includes('18.0'), 'the retained value did not come back');
@@ -111,5 +109,6 @@ describe('React 19', () => {
     });
     await behaves(controls, first);
     expect(statuses).to.include('connected');
+    await subscriptionsAtBroker(`${first}/none`, 0);
   });
 });

@@ -10,6 +10,6 @@ export function numbersFromStrings<T extends object>(host: T, names: readonly (k
     const value: unknown = host[name];
     if (!changed.has(name) || typeof value !== 'string' || value.trim() === '') continue;
     const number = Number(value);
-    if (!Number.isNaN(number)) (host as Record<string, unknown>)[name] = number;
+    if (Number.isFinite(number)) (host as Record<string, unknown>)[name] = number;
   }
 }

@@ -221,6 +221,8 @@ export class MqttConnection extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Frameworks set clean="false" as the string 'false', which is truthy.
+    if (typeof this.clean === 'string') this.clean = trueUnlessFalse.fromAttribute(this.clean);
     numbersFromStrings(this, ['protocolVersion', 'keepalive', 'sessionExpiry', 'connectTimeout', 'reconnectPeriod', 'reconnectMaxPeriod', 'willQos'], changed);
   }
 

@@ -136,7 +136,8 @@ export class MqttValue extends MqttSubscriberElement {
     }
     const left = this.quietSince + seconds * 1000 - Date.now();
     this.toggleAttribute('stale', left <= 0);
-    if (left > 0) this.staleTimer = setTimeout(() => this.checkStale(), left);
+    // setTimeout fires at once for delays beyond 2^31 - 1 ms (about 24.8 days): wait in steps.
+    if (left > 0) this.staleTimer = setTimeout(() => this.checkStale(), Math.min(left, 2 ** 31 - 1));
   }
 
   private parseMap(): Record<string, unknown> | undefined {

@@ -23,3 +23,28 @@ test('the DOM-free parts work in Node', async () => {
   assert.equal(session.status, 'disconnected');
   await session.close();
 });
+
+test('mqtt-elements/react renders on the server and is marked for the client', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { createElement } = await import('react');
+  const { renderToString } = await import('react-dom/server');
+  const { MqttConnection, MqttValue } = await import('../../dist/react.js');
+  const html = renderToString(createElement(MqttConnection, { url: 'ws://localhost:8083/mqtt' }, createElement(MqttValue, { topic: 'a/b', digits: 1 })));
+  assert.match(html, /<mqtt-connection[^>]*>.*<mqtt-value[^>]*>/s);
+  assert.match(renderToString(createElement('mqtt-value', { topic: 'a/b' })), /<mqtt-value topic="a\/b">/);
+  // React Server Components (Next.js) must leave the hook-using components to the client.
+  const code = readFileSync(new URL('../../dist/react.js', import.meta.url), 'utf8').replace(/^(\s*\/\/.*\n)*\s*/, '');
+  assert.ok(code.startsWith("'use client';"), 'dist/react.js starts with the use client directive');
+});
+
+test('Vue compiles mqtt-* tags as custom elements with the documented isCustomElement', async () => {
+  const { compile } = await import('@vue/compiler-dom');
+  const template = '<mqtt-value topic="a" @mqtt-message="x = $event.detail"></mqtt-value>';
+  const isCustomElement = (tag) => tag.startsWith('mqtt-');
+  assert.match(compile(template).code, /resolveComponent\("mqtt-value"\)/, 'without it, Vue looks for a component');
+  assert.doesNotMatch(compile(template, { isCustomElement }).code, /resolveComponent/);
+  // The example app's Vite config carries the same setting.
+  const config = (await import('../../demo/vue/vite.config.js')).default;
+  const vue = config.plugins.find((plugin) => plugin.name === 'vite:vue');
+  assert.equal(vue.api.options.template.compilerOptions.isCustomElement('mqtt-value'), true);
+});
