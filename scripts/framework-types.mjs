@@ -84,6 +84,14 @@ const WRITTEN = [
   '',
 ];
 
+/** The event and element types the tag props refer to, and the `Written` helper type. */
+const typeImports = (elements) => [
+  `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
+  `import type { ${elements.map((e) => e.className).join(', ')} } from './index.js';`,
+  '',
+  ...WRITTEN,
+];
+
 /** The props of a raw tag: its settable properties, kebab attributes, and `on` + event name. */
 function tagProps(element, { events }) {
   return [
@@ -100,10 +108,7 @@ export function jsxSource(elements) {
     '// sets properties and listens for `on<event-name>` props on custom elements:',
     '// <mqtt-value topic="a/b" digits={1} onmqtt-message={(e) => ...} />.',
     "import type { HTMLAttributes, Key, Ref } from 'react';",
-    `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
-    `import type { ${elements.map((e) => e.className).join(', ')} } from './index.js';`,
-    '',
-    ...WRITTEN,
+    ...typeImports(elements),
   ];
   for (const element of elements) {
     lines.push(
@@ -135,10 +140,7 @@ export function vueSource(elements) {
     '// Vue templates type-check the raw tags (vue-tsc, Volar) with these; `@mqtt-message` is the',
     '// `onMqttMessage` prop. Vite still needs compilerOptions.isCustomElement (see the README).',
     "import type { DefineComponent, HTMLAttributes } from 'vue';",
-    `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
-    `import type { ${elements.map((e) => e.className).join(', ')} } from './index.js';`,
-    '',
-    ...WRITTEN,
+    ...typeImports(elements),
   ];
   for (const element of elements) {
     lines.push(

@@ -168,3 +168,21 @@ export async function loadFixture(name: string): Promise<{ frame: HTMLIFrameElem
 export function brokerClients(name = 'main'): Promise<string[]> {
   return executeServerCommand<string[], { name: string }>('broker-clients', { name });
 }
+
+/**
+ * In a fixture page with a `manual` `<mqtt-connection>` around an `<mqtt-value path="celsius"
+ * digits="1">`: connects it to the test broker, publishes a value and waits until it is shown.
+ */
+export async function fixtureShowsValue(doc: Document, name: string): Promise<HTMLElement> {
+  const topic = uniqueTopic(name);
+  const conn = doc.querySelector('mqtt-connection') as HTMLElement & { url: string; connect(): void; disconnect(): Promise<void> };
+  const value = doc.querySelector('mqtt-value') as HTMLElement & { topic: string };
+  value.topic = topic;
+  conn.url = await brokerUrl();
+  conn.connect();
+  await subscriptionsAtBroker(topic, 1);
+  await brokerPublish({ topic, payload: '{"celsius":19.96}' });
+  await waitUntil(() => value.shadowRoot?.textContent?.includes('20.0'), `no value shown in ${name}`);
+  await conn.disconnect();
+  return value;
+}
