@@ -1,4 +1,5 @@
 import { MqttErrorEvent } from '../events.js';
+import { MqttDiagnosticError, type Diagnosis } from '../session/diagnostics.js';
 
 const MAX_REMEMBERED = 100;
 
@@ -44,6 +45,16 @@ export class ErrorReporter {
     this.host.setAttribute('error', sentence);
     this.host.dispatchEvent(new MqttErrorEvent({ error: err, code: numericCode, hint }));
     return hint;
+  }
+
+  /**
+   * Checks the attribute `setting`: without a `problem` it is settled; with one, reported. Returns
+   * whether the setting is right.
+   */
+  check(setting: string, problem: Diagnosis | undefined): boolean {
+    if (problem) this.report(new MqttDiagnosticError(problem), setting);
+    else this.settle(setting);
+    return !problem;
   }
 
   /** The attribute `setting` is right (again): its problem leaves the `error` attribute. */

@@ -1,7 +1,6 @@
 import type { ReactiveController } from 'lit';
 import type { MqttSessionApi } from '../context.js';
 import { isPayloadType, type PayloadType } from '../session/codec.js';
-import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { HintedError, MqttMessage, QoS, SubscribeOptions } from '../session/message.js';
 import type { ErrorReporter } from './error-reporter.js';
 import { SessionController, type SessionHost } from './session-controller.js';
@@ -113,29 +112,14 @@ export class SubscriptionController implements ReactiveController {
 
 /** A QoS attribute as 0, 1 or 2; anything else is reported and read as 0. */
 export function checkQos(qos: number | undefined, reporter: ErrorReporter): QoS {
-  if (qos === undefined || qos === null || qos === 0 || qos === 1 || qos === 2) {
-    reporter.settle('qos');
-    return qos ?? 0;
-  }
-  reporter.report(
-    new MqttDiagnosticError({ message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' }),
-    'qos'
-  );
-  return 0;
+  const valid = qos === undefined || qos === null || qos === 0 || qos === 1 || qos === 2;
+  const problem = valid ? undefined : { message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' };
+  return reporter.check('qos', problem) ? ((qos ?? 0) as QoS) : 0;
 }
 
 /** A type attribute as a {@link PayloadType}; anything else is reported and read as `auto`. */
 export function checkType(type: string | undefined, reporter: ErrorReporter): PayloadType {
-  if (type === undefined || type === null || type === '' || isPayloadType(type)) {
-    reporter.settle('type');
-    return type || 'auto';
-  }
-  reporter.report(
-    new MqttDiagnosticError({
-      message: `type="${type}" is not a payload type.`,
-      hint: 'Use auto, text, json, number, boolean or bytes; auto is used meanwhile.',
-    }),
-    'type'
-  );
-  return 'auto';
+  const valid = type === undefined || type === null || type === '' || isPayloadType(type);
+  const problem = valid ? undefined : { message: `type="${type}" is not a payload type.`, hint: 'Use auto, text, json, number, boolean or bytes; auto is used meanwhile.' };
+  return reporter.check('type', problem) ? ((type || 'auto') as PayloadType) : 'auto';
 }

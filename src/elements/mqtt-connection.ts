@@ -8,7 +8,6 @@ import { numbersFromStrings } from '../controllers/numbers.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
-import { MqttDiagnosticError } from '../session/diagnostics.js';
 import { MqttSession } from '../session/session.js';
 
 /** A last will and testament: published by the broker when this client vanishes. */
@@ -305,18 +304,9 @@ export class MqttConnection extends LitElement {
    * with `fallback` used meanwhile.
    */
   private checked(attribute: string, value: number | null | undefined, fallback: number, valid: (n: number) => boolean, allowed: string): number {
-    if (value === null || value === undefined || valid(value)) {
-      this.reporter.settle(attribute);
-      return value ?? fallback;
-    }
-    this.reporter.report(
-      new MqttDiagnosticError({
-        message: `${attribute}="${this.getAttribute(attribute) ?? value}" is not valid.`,
-        hint: `Use ${allowed}; ${fallback} is used meanwhile.`,
-      }),
-      attribute
-    );
-    return fallback;
+    const ok = value === null || value === undefined || valid(value);
+    const problem = ok ? undefined : { message: `${attribute}="${this.getAttribute(attribute) ?? value}" is not valid.`, hint: `Use ${allowed}; ${fallback} is used meanwhile.` };
+    return this.reporter.check(attribute, problem) ? (value ?? fallback) : fallback;
   }
 
   private register(): void {

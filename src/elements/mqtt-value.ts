@@ -141,36 +141,25 @@ export class MqttValue extends MqttSubscriberElement {
   }
 
   private parseMap(): Record<string, unknown> | undefined {
-    this.reporter.settle('map');
-    if (!this.map) return undefined;
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(this.map);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+      parsed = this.map ? JSON.parse(this.map) : undefined;
     } catch {
-      // Reported below.
+      parsed = null;
     }
-    this.reporter.report(
-      new MqttDiagnosticError({
-        message: `map="${this.map}" is not a JSON object.`,
-        hint: 'Write map as a JSON object with double quotes, such as map=\'{"1":"On","0":"Off"}\'.',
-      }),
-      'map'
-    );
-    return undefined;
+    const valid = !this.map || (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed));
+    const problem = valid
+      ? undefined
+      : { message: `map="${this.map}" is not a JSON object.`, hint: 'Write map as a JSON object with double quotes, such as map=\'{"1":"On","0":"Off"}\'.' };
+    return this.reporter.check('map', problem) ? (parsed as Record<string, unknown> | undefined) : undefined;
   }
 
   /** `digits` when it is a whole number from 0 to 20; anything else is reported and ignored. */
   private validDigits(): number | undefined {
     const digits = this.digits;
-    if (digits === undefined || digits === null || (Number.isInteger(digits) && digits >= 0 && digits <= 20)) {
-      this.reporter.settle('digits');
-      return digits ?? undefined;
-    }
-    this.reporter.report(
-      new MqttDiagnosticError({ message: `digits="${digits}" is not a number of decimals.`, hint: 'Use a whole number from 0 to 20, such as digits="1".' }),
-      'digits'
-    );
-    return undefined;
+    const valid = digits === undefined || digits === null || (Number.isInteger(digits) && digits >= 0 && digits <= 20);
+    const problem = valid ? undefined : { message: `digits="${digits}" is not a number of decimals.`, hint: 'Use a whole number from 0 to 20, such as digits="1".' };
+    return this.reporter.check('digits', problem) ? (digits ?? undefined) : undefined;
   }
 
   private format(value: unknown): string {
