@@ -138,7 +138,10 @@ async function churn(variant) {
 // ---------------------------------------------------------------------------------------------
 // Rounds, alternating kit and baseline
 
-const SCENARIOS = { ingest, latency, fanOut, churn };
+// BENCH_SCENARIOS=fanOut,churn runs a subset.
+const ALL = { ingest, latency, fanOut, churn };
+const only = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
+const SCENARIOS = Object.fromEntries(Object.entries(ALL).filter(([name]) => !only || only.includes(name)));
 const figures = { kit: {}, baseline: {} };
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, scenario] of Object.entries(SCENARIOS)) {

@@ -50,6 +50,14 @@ export class SubscriptionController implements ReactiveController {
     host.addController(this);
   }
 
+  /**
+   * Subscribes as soon as the host is connected, before its first render: a page that adds many
+   * elements at once gets its SUBSCRIBE packet on the wire while the elements still render.
+   */
+  hostConnected(): void {
+    this.sync();
+  }
+
   hostUpdate(): void {
     this.sync();
   }
@@ -111,7 +119,9 @@ export class SubscriptionController implements ReactiveController {
 }
 
 /** A QoS attribute as 0, 1 or 2; anything else is reported and read as 0. */
-export function checkQos(qos: number | undefined, reporter: ErrorReporter): QoS {
+export function checkQos(qos: number | string | undefined, reporter: ErrorReporter): QoS {
+  // A framework's qos="1" is the string '1' until the element's first update reads it as a number.
+  if (typeof qos === 'string' && qos.trim() !== '') qos = Number(qos);
   const valid = qos === undefined || qos === null || qos === 0 || qos === 1 || qos === 2;
   const problem = valid ? undefined : { message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' };
   return reporter.check('qos', problem) ? ((qos ?? 0) as QoS) : 0;

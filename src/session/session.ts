@@ -91,21 +91,15 @@ const OFFLINE_QOS0_LIMIT = 100;
 /** CONNACK codes that a retry cannot fix (credentials, authorization, protocol, client id, ban). */
 const FINAL_REFUSALS = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
 
-let nextTaskChannel: MessageChannel | undefined;
-const nextTaskQueue: (() => void)[] = [];
-
-/** Runs `callback` in a later task (not a microtask), unthrottled in background tabs. */
-function nextTask(callback: () => void): void {
-  if (typeof MessageChannel === 'undefined') {
-    setTimeout(callback, 0);
-    return;
-  }
-  if (!nextTaskChannel) {
-    nextTaskChannel = new MessageChannel();
-    nextTaskChannel.port1.onmessage = () => nextTaskQueue.shift()?.();
-  }
-  nextTaskQueue.push(callback);
-  nextTaskChannel.port2.postMessage(null);
+/**
+ * Puts what the client wrote on the wire now. MQTT.js corks its stream for every packet until
+ * `process.nextTick`, which its browser build runs as a timer task: after the page's next frame,
+ * whose style and layout of many new elements can take longer than the packet's round trip.
+ * Uncorking early only sends sooner; the client's own uncork then finds nothing left to do.
+ */
+function sendNow(client: MqttClient): void {
+  const stream = client.stream as { writableCorked?: number; uncork?: () => void } | undefined;
+  while (stream?.uncork && (stream.writableCorked ?? 0) > 0) stream.uncork();
 }
 
 /**
@@ -463,8 +457,10 @@ export class MqttSession {
     this.dirty.add(entry);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Everything asked for in this task goes out in one SUBSCRIBE and one UNSUBSCRIBE packet.
-    nextTask(() => {
+    // Everything asked for until the microtasks run goes out in one SUBSCRIBE and one UNSUBSCRIBE
+    // packet: elements added together subscribe as they connect, and the packet leaves before they
+    // render.
+    queueMicrotask(() => {
       this.flushScheduled = false;
       this.flush();
     });
@@ -516,6 +512,7 @@ export class MqttSession {
       });
     }
     if (unsubscribe.length > 0) client.unsubscribe(unsubscribe);
+    if (filters.length > 0 || unsubscribe.length > 0) sendNow(client);
   }
 
   private addEntry(entry: Entry): void {
