@@ -186,6 +186,24 @@ describe('<mqtt-connection>', () => {
     await el.disconnect();
   });
 
+  it('keeps its content in the light DOM, as a block the page can restyle, also inside a shadow root', async () => {
+    const el = await fixture<MqttConnection>(html`<mqtt-connection manual><p>inside</p></mqtt-connection>`);
+    expect(el.shadowRoot).to.equal(null);
+    expect(el.childElementCount).to.equal(1);
+    expect(getComputedStyle(el).display).to.equal('block');
+    const style = document.createElement('style');
+    style.textContent = 'mqtt-connection.grid { display: grid; }';
+    document.head.append(style);
+    el.classList.add('grid');
+    expect(getComputedStyle(el).display).to.equal('grid');
+    style.remove();
+    const host = document.createElement('div');
+    host.attachShadow({ mode: 'open' }).innerHTML = '<mqtt-connection manual></mqtt-connection>';
+    document.body.append(host);
+    expect(getComputedStyle(host.shadowRoot!.querySelector('mqtt-connection')!).display).to.equal('block');
+    host.remove();
+  });
+
   it('ends its client when removed', async () => {
     const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} client-id="kit-removed"></mqtt-connection>`);
     await connected(el);
