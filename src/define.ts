@@ -1,5 +1,6 @@
 import { ContextRoot } from '@lit/context';
 import { MqttConnection } from './elements/mqtt-connection.js';
+import { MqttLog } from './elements/mqtt-log.js';
 import { MqttPublish } from './elements/mqtt-publish.js';
 import { MqttSubscribe } from './elements/mqtt-subscribe.js';
 import { MqttValue } from './elements/mqtt-value.js';
@@ -10,6 +11,7 @@ export const elements = {
   'mqtt-subscribe': MqttSubscribe,
   'mqtt-publish': MqttPublish,
   'mqtt-value': MqttValue,
+  'mqtt-log': MqttLog,
 } as const;
 
 let contextRoot: ContextRoot | undefined;

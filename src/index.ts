@@ -6,6 +6,7 @@ import { defineElements } from './define.js';
 
 export { defineElements, elements } from './define.js';
 export { MqttConnection, type MqttWill } from './elements/mqtt-connection.js';
+export { MqttLog } from './elements/mqtt-log.js';
 export { MqttPublish } from './elements/mqtt-publish.js';
 export { MqttSubscribe } from './elements/mqtt-subscribe.js';
 export { MqttValue, type ValueLevel } from './elements/mqtt-value.js';

@@ -5,7 +5,7 @@
 // <mqtt-value topic="a/b" digits={1} onmqtt-message={(e) => ...} />.
 import type { HTMLAttributes, Key, Ref } from 'react';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
-import type { MqttConnection, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
+import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
@@ -45,6 +45,23 @@ export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
   'onmqtt-disconnect'?: (event: MqttDisconnectEvent) => void;
   'onmqtt-error'?: (event: MqttErrorEvent) => void;
   ref?: Ref<MqttConnection>;
+  key?: Key;
+}
+
+/** The props of a raw `<mqtt-log>` in React's JSX. */
+export interface MqttLogJsxProps extends HTMLAttributes<MqttLog> {
+  limit?: Written<MqttLog['limit']>;
+  locale?: Written<MqttLog['locale']>;
+  hideTopic?: Written<MqttLog['hideTopic']>;
+  topic?: Written<MqttLog['topic']>;
+  qos?: Written<MqttLog['qos']>;
+  type?: Written<MqttLog['type']>;
+  path?: Written<MqttLog['path']>;
+  connection?: Written<MqttLog['connection']>;
+  'hide-topic'?: MqttLog['hideTopic'] | string;
+  'onmqtt-message'?: (event: MqttMessageEvent) => void;
+  'onmqtt-error'?: (event: MqttErrorEvent) => void;
+  ref?: Ref<MqttLog>;
   key?: Key;
 }
 
@@ -117,6 +134,7 @@ declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
       'mqtt-connection': MqttConnectionJsxProps;
+      'mqtt-log': MqttLogJsxProps;
       'mqtt-publish': MqttPublishJsxProps;
       'mqtt-subscribe': MqttSubscribeJsxProps;
       'mqtt-value': MqttValueJsxProps;

@@ -4,7 +4,7 @@
 // `onMqttMessage` prop. Vite still needs compilerOptions.isCustomElement (see the README).
 import type { DefineComponent, HTMLAttributes } from 'vue';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
-import type { MqttConnection, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
+import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
@@ -42,6 +42,21 @@ export interface MqttConnectionVueProps extends HTMLAttributes {
   onMqttStatus?: (event: MqttStatusEvent) => void;
   onMqttConnect?: (event: MqttConnectEvent) => void;
   onMqttDisconnect?: (event: MqttDisconnectEvent) => void;
+  onMqttError?: (event: MqttErrorEvent) => void;
+}
+
+/** The props of a raw `<mqtt-log>` in a Vue template. */
+export interface MqttLogVueProps extends HTMLAttributes {
+  limit?: Written<MqttLog['limit']>;
+  locale?: Written<MqttLog['locale']>;
+  hideTopic?: Written<MqttLog['hideTopic']>;
+  topic?: Written<MqttLog['topic']>;
+  qos?: Written<MqttLog['qos']>;
+  type?: Written<MqttLog['type']>;
+  path?: Written<MqttLog['path']>;
+  connection?: Written<MqttLog['connection']>;
+  'hide-topic'?: MqttLog['hideTopic'] | string;
+  onMqttMessage?: (event: MqttMessageEvent) => void;
   onMqttError?: (event: MqttErrorEvent) => void;
 }
 
@@ -107,6 +122,7 @@ export interface MqttValueVueProps extends HTMLAttributes {
 declare module 'vue' {
   interface GlobalComponents {
     'mqtt-connection': DefineComponent<MqttConnectionVueProps>;
+    'mqtt-log': DefineComponent<MqttLogVueProps>;
     'mqtt-publish': DefineComponent<MqttPublishVueProps>;
     'mqtt-subscribe': DefineComponent<MqttSubscribeVueProps>;
     'mqtt-value': DefineComponent<MqttValueVueProps>;

@@ -1,0 +1,154 @@
+import { css, html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { numbersFromStrings } from '../controllers/numbers.js';
+import type { MqttMessage } from '../session/message.js';
+import { MqttSubscriberElement } from './subscriber-element.js';
+
+/** How many characters of a payload a line shows. */
+const MAX_TEXT = 200;
+const DEFAULT_LIMIT = 50;
+
+interface LogLine {
+  readonly time: string;
+  readonly topic: string;
+  readonly text: string;
+}
+
+/**
+ * A running log of the messages on a topic filter, newest first: time, topic and payload as text,
+ * for dashboards and debugging without script. Keeps the last `limit` lines; renders at most once per
+ * animation frame however fast messages arrive. Payloads are always shown as text, never as HTML. Not
+ * a live region: a screen reader reads it when asked, not at message rate.
+ *
+ * @tag mqtt-log
+ * @summary The latest messages of a topic filter, as a list.
+ *
+ * @csspart list - The list (`<ol>`).
+ * @csspart line - One message.
+ * @csspart time - Its arrival time.
+ * @csspart topic - Its topic.
+ * @csspart payload - Its payload as text (cut after 200 characters).
+ *
+ * @event {MqttMessageEvent} mqtt-message - A message arrived. `detail` is the `MqttMessage`.
+ * @event {MqttErrorEvent} mqtt-error - An invalid filter or attribute, or a payload that cannot be decoded as asked. `detail: { error, code?, hint }`.
+ */
+export class MqttLog extends MqttSubscriberElement {
+  static override styles = css`
+    :host {
+      display: block;
+      overflow: auto;
+      font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+      font-size: 0.85em;
+    }
+    ol {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    li {
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    [part='time'],
+    [part='topic'] {
+      opacity: 0.7;
+      margin-inline-end: 0.5em;
+    }
+  `;
+
+  /** How many lines are kept; older ones are dropped. Default 50. */
+  @property({ type: Number }) limit = DEFAULT_LIMIT;
+
+  /** Locale for the times. Default: the browser's. */
+  @property() locale?: string;
+
+  /** Hide the topic on each line (for a filter without wildcards, where it is always the same). */
+  @property({ attribute: 'hide-topic', type: Boolean }) hideTopic = false;
+
+  /** The lines shown, newest first. */
+  private lines: LogLine[] = [];
+  private framePending = false;
+  private timeFormat: Intl.DateTimeFormat | undefined;
+
+  /** The number of lines kept now. */
+  get size(): number {
+    return this.lines.length;
+  }
+
+  /** Empties the log. */
+  clear(): void {
+    this.lines = [];
+    this.requestUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    numbersFromStrings(this, ['limit'], changed);
+    if (changed.has('locale')) this.timeFormat = undefined;
+    if (changed.has('limit')) this.lines = this.lines.slice(0, this.validLimit());
+  }
+
+  protected override render() {
+    return html`<ol part="list">
+      ${this.lines.map(
+        (line) =>
+          html`<li part="line"><span part="time">${line.time}</span>${this.hideTopic ? '' : html`<span part="topic">${line.topic}</span>`}<span part="payload">${line.text}</span></li>`
+      )}
+    </ol>`;
+  }
+
+  protected override received(message: MqttMessage): void {
+    const text = message.value === undefined ? `(${message.payload.length} bytes that could not be decoded)` : describe(message.value);
+    const line: LogLine = {
+      time: this.formatTime(message.receivedAt),
+      topic: message.topic,
+      text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text,
+    };
+    this.lines.unshift(line);
+    if (this.lines.length > this.validLimit()) this.lines.length = this.validLimit();
+    if (this.framePending) return;
+    this.framePending = true;
+    requestAnimationFrame(() => {
+      this.framePending = false;
+      this.requestUpdate();
+    });
+  }
+
+  /** `limit` when it is a whole number of at least 1; anything else is reported and 50 is used. */
+  private validLimit(): number {
+    const limit = this.limit;
+    const valid = Number.isInteger(limit) && limit >= 1;
+    const problem = valid ? undefined : { message: `limit="${this.getAttribute('limit') ?? limit}" is not a number of lines.`, hint: `Use a whole number of at least 1, such as limit="20"; ${DEFAULT_LIMIT} is used meanwhile.` };
+    return this.reporter.check('limit', problem) ? limit : DEFAULT_LIMIT;
+  }
+
+  private formatTime(at: number): string {
+    if (!this.timeFormat) {
+      let format: Intl.DateTimeFormat | undefined;
+      try {
+        format = new Intl.DateTimeFormat(this.locale || undefined, { timeStyle: 'medium' });
+      } catch {
+        // Reported just below.
+      }
+      const problem = format ? undefined : { message: `locale="${this.locale}" is not a valid locale.`, hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".' };
+      this.reporter.check('locale', problem);
+      this.timeFormat = format ?? new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+    }
+    return this.timeFormat.format(at);
+  }
+}
+
+/** A decoded value as one line of text. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mqtt-log': MqttLog;
+  }
+}
