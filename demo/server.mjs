@@ -1,7 +1,7 @@
 // npm start: the embedded broker (aedes on ws://localhost:8083/mqtt), simulated devices, and the
 // demo pages served at a printed http://localhost URL. Ctrl-C stops everything.
 //   MQTT_PORT=9001 PORT=8080 npm start     (or: node demo/server.mjs --mqtt-port 9001 --port 8080)
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,9 @@ const arg = (name) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const mqttPort = Number(arg('mqtt-port') ?? process.env.MQTT_PORT ?? 8083);
+/** The broker port written in the demo pages. */
+const DEMO_MQTT_PORT = 8083;
+const mqttPort = Number(arg('mqtt-port') ?? process.env.MQTT_PORT ?? DEMO_MQTT_PORT);
 const httpPort = Number(arg('port') ?? process.env.PORT ?? 8000);
 
 const TYPES = {
@@ -50,7 +52,13 @@ function serve(req, res) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found${hint}\n`);
     return;
   }
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
+  if (extname(file) === '.html' && broker.port !== DEMO_MQTT_PORT) {
+    // The pages name the default broker port; on another port, they are served pointing at it.
+    res.writeHead(200, headers).end(readFileSync(file, 'utf8').replaceAll(`ws://localhost:${DEMO_MQTT_PORT}/mqtt`, `ws://localhost:${broker.port}/mqtt`));
+    return;
+  }
+  res.writeHead(200, headers);
   createReadStream(file).pipe(res);
 }
 
@@ -82,9 +90,10 @@ const page = `http://localhost:${port}/demo/`;
 console.log(`
   mqtt-elements demo
   Dashboard:  ${page}
+  Minimal:    ${page}minimal.html
   Broker:     ws://localhost:${broker.port}/mqtt  (aedes, with simulated devices publishing under home/)
   Press Ctrl-C to stop.
-${broker.port !== 8083 ? '  Note: demo/index.html connects to port 8083; change its url attribute to match.\n' : ''}`);
+${broker.port !== DEMO_MQTT_PORT ? `  The pages are served pointing at port ${broker.port}; a copy of them elsewhere still says ${DEMO_MQTT_PORT}.\n` : ''}`);
 
 let stopping = false;
 async function stop() {

@@ -1,51 +1,102 @@
-// Simulated devices for the demo: climate sensors in three rooms, a power meter, a lamp and a fan
-// that answer commands on `.../set` with their state on `.../state`, and a retained status.
-// They publish through the embedded broker itself (no network client needed).
+// Simulated devices for the demo, publishing through the embedded broker itself (no network client):
+// - climate sensors in three rooms (retained JSON every 2 s), warmed by the thermostat;
+// - a power meter (every second), which counts what is switched on;
+// - two lamps and a fan that take `on`/`off` on `.../set` and confirm on `.../state`;
+// - a dimmer (0–100) and a thermostat (JSON setpoint and mode) that confirm the same way;
+// - a retained status. Devices confirm a command after a short delay, as real ones do.
 
-const ROOMS = [
+export const ROOMS = [
   { id: 'kitchen', celsius: 21.5, humidity: 48 },
   { id: 'living-room', celsius: 20.4, humidity: 44 },
   { id: 'bedroom', celsius: 18.9, humidity: 52 },
 ];
 
+/** On/off devices: topic under home/ → watts when on. */
+const SWITCHES = { lamp: 60, 'kitchen-lamp': 40, fan: 35 };
+const CONFIRM_MS = 250;
+
 const drift = (value, step, min, max) => Math.min(max, Math.max(min, value + (Math.random() - 0.5) * step));
 const round = (value, digits) => Number(value.toFixed(digits));
+const clamp = (value, min, max) => Math.min(max, Math.max(min, value));
 
 /** Starts the simulated devices on an aedes `broker`; returns the function that stops them. */
 export function startSimulator(broker, { interval = 2000 } = {}) {
   const publish = (topic, payload, retain = false) =>
     broker.publish({ cmd: 'publish', topic, payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)), qos: 0, retain, dup: false }, () => {});
 
-  const devices = { lamp: 'off', fan: 'off' };
-  publish('home/status', { online: true, since: new Date().toISOString(), devices: ROOMS.length + 2 }, true);
-  for (const [device, state] of Object.entries(devices)) publish(`home/${device}/state`, state, true);
+  const switches = Object.fromEntries(Object.keys(SWITCHES).map((name) => [name, name === 'lamp' ? 'on' : 'off']));
+  let dimmer = 60;
+  let thermostat = { setpoint: 21, mode: 'heat' };
+  publish('home/status', { online: true, since: new Date().toISOString(), devices: ROOMS.length + Object.keys(SWITCHES).length + 3 }, true);
+  for (const [name, state] of Object.entries(switches)) publish(`home/${name}/state`, state, true);
+  publish('home/dimmer/state', String(dimmer), true);
+  publish('home/thermostat/state', thermostat, true);
 
   const climate = () => {
     for (const room of ROOMS) {
-      room.celsius = drift(room.celsius, 0.4, 15, 29);
+      // The heating pulls every room toward the setpoint; without it, rooms cool toward 17 °C.
+      const target = thermostat.mode === 'heat' ? thermostat.setpoint : thermostat.mode === 'eco' ? thermostat.setpoint - 2 : 17;
+      room.celsius = drift(room.celsius + (target - room.celsius) * 0.05, 0.3, 12, 30);
       room.humidity = drift(room.humidity, 1.5, 30, 70);
       // Retained, as sensors usually publish: a page that opens shows the last reading at once.
       publish(`home/${room.id}/climate`, { celsius: round(room.celsius, 2), humidity: round(room.humidity, 1), at: Date.now() }, true);
     }
   };
-  let watts = 420;
+  let base = 420;
   const power = () => {
-    watts = drift(watts, 60, 150, 2400);
-    publish('home/power/watts', String(Math.round(watts + (devices.lamp === 'on' ? 60 : 0) + (devices.fan === 'on' ? 35 : 0))), true);
+    base = drift(base, 60, 150, 1800);
+    let watts = base + (thermostat.mode === 'heat' ? 900 : thermostat.mode === 'eco' ? 500 : 0) + dimmer * 0.6;
+    for (const [name, state] of Object.entries(switches)) if (state === 'on') watts += SWITCHES[name];
+    publish('home/power/watts', String(Math.round(watts)), true);
   };
   climate();
   power();
   const timers = [setInterval(climate, interval), setInterval(power, 1000)];
+  const confirming = new Set();
+  const later = (action) => {
+    const timer = setTimeout(() => {
+      confirming.delete(timer);
+      action();
+    }, CONFIRM_MS);
+    confirming.add(timer);
+  };
 
-  // A device confirms a command after a short delay, as real ones do.
   const onCommand = (packet, done) => {
     const device = packet.topic.split('/')[1];
-    const wanted = packet.payload.toString().trim().toLowerCase();
-    if (device in devices && (wanted === 'on' || wanted === 'off')) {
-      setTimeout(() => {
-        devices[device] = wanted;
-        publish(`home/${device}/state`, wanted, true);
-      }, 150);
+    const text = packet.payload.toString().trim();
+    if (device in switches) {
+      const wanted = text.toLowerCase();
+      if (wanted === 'on' || wanted === 'off' || wanted === 'toggle') {
+        later(() => {
+          switches[device] = wanted === 'toggle' ? (switches[device] === 'on' ? 'off' : 'on') : wanted;
+          publish(`home/${device}/state`, switches[device], true);
+        });
+      }
+    } else if (device === 'dimmer') {
+      const level = Number(text);
+      if (Number.isFinite(level)) {
+        later(() => {
+          dimmer = clamp(Math.round(level), 0, 100);
+          publish('home/dimmer/state', String(dimmer), true);
+        });
+      }
+    } else if (device === 'thermostat') {
+      let asked;
+      try {
+        asked = JSON.parse(text);
+      } catch {
+        asked = undefined;
+      }
+      if (asked && typeof asked === 'object') {
+        later(() => {
+          const setpoint = Number(asked.setpoint);
+          thermostat = {
+            setpoint: Number.isFinite(setpoint) ? clamp(Math.round(setpoint * 2) / 2, 10, 28) : thermostat.setpoint,
+            mode: ['heat', 'eco', 'off'].includes(asked.mode) ? asked.mode : thermostat.mode,
+          };
+          publish('home/thermostat/state', thermostat, true);
+        });
+      }
     }
     done();
   };
@@ -53,6 +104,7 @@ export function startSimulator(broker, { interval = 2000 } = {}) {
 
   return () => {
     timers.forEach(clearInterval);
+    confirming.forEach(clearTimeout);
     broker.unsubscribe('home/+/set', onCommand, () => {});
   };
 }
