@@ -56,17 +56,15 @@ function randomClientId(): string {
 }
 
 /**
- * Owns one MQTT.js client and provides it to the `<mqtt-subscribe>`, `<mqtt-publish>` and
- * `<mqtt-value>` elements inside it (and to any element that names it with `connection="id"`).
+ * Owns one MQTT.js client and provides it to the kit's elements inside it (`<mqtt-value>`,
+ * `<mqtt-publish>`, `<mqtt-subscribe>`, ...) and to any element that names it with `connection="id"`.
  * Reconnects with exponential back-off and jitter, and at once when the browser comes back online or
  * the tab becomes visible again; subscriptions and queued publishes follow every reconnect and every
- * change of `url`.
+ * change of `url`. Its content stays in the light DOM (no shadow root): a block by default, laid out
+ * by the page's own CSS.
  *
  * @tag mqtt-connection
  * @summary A connection to an MQTT broker over WebSocket.
- *
- * Its content stays in the light DOM (no shadow root): a block by default, laid out by the page's
- * own CSS.
  *
  * @event {MqttStatusEvent} mqtt-status - The status changed. `detail: { status, previous }`.
  * @event {MqttConnectEvent} mqtt-connect - Connected (also after each reconnect). `detail: { connack }`.
