@@ -192,6 +192,7 @@ export class MqttConnection extends ReactiveElement {
     if (!this.hasAttribute('status')) this.setAttribute('status', this.currentStatus);
     clearTimeout(this.closeTimer);
     this.closeTimer = undefined;
+    this.session.hold(false);
     this.register();
     window.addEventListener('online', this.wake);
     document.addEventListener('visibilitychange', this.wake);
@@ -207,7 +208,9 @@ export class MqttConnection extends ReactiveElement {
     this.unregister = undefined;
     window.removeEventListener('online', this.wake);
     document.removeEventListener('visibilitychange', this.wake);
-    // A move in the same task (remove, then insert) keeps the client.
+    // A move in the same task (remove, then insert) keeps the client. Meanwhile the elements that
+    // leave with this one do not unsubscribe one by one (a persistent session keeps their filters).
+    this.session.hold(true);
     this.closeTimer = setTimeout(() => {
       this.closeTimer = undefined;
       if (!this.isConnected) void this.disconnect();

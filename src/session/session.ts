@@ -128,6 +128,7 @@ export class MqttSession {
   private readonly trie = new FilterTrie<Entry[]>();
   private readonly dirty = new Set<Entry>();
   private flushScheduled = false;
+  private held = false;
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private readonly queue: QueuedPublish[] = [];
   private config: SessionConfig | undefined;
@@ -455,6 +456,10 @@ export class MqttSession {
 
   private markDirty(entry: Entry): void {
     this.dirty.add(entry);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Everything asked for until the microtasks run goes out in one SUBSCRIBE and one UNSUBSCRIBE
@@ -466,7 +471,19 @@ export class MqttSession {
     });
   }
 
+  /**
+   * While held, subscription changes wait: the connection's element is out of the page (moving, or
+   * going away with the elements inside it). A persistent session (`clean: false`) must then keep
+   * its filters at the broker rather than unsubscribe them one by one as its elements leave.
+   */
+  hold(held: boolean): void {
+    if (held === this.held) return;
+    this.held = held;
+    if (!held && this.dirty.size > 0) this.scheduleFlush();
+  }
+
   private flush(): void {
+    if (this.held) return;
     const client = this.client;
     const connected = client !== undefined && this.status === 'connected';
     const subscriptions: ISubscriptionMap = {};
