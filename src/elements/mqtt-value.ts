@@ -10,6 +10,11 @@ export type ValueLevel = 'low' | 'normal' | 'high';
 
 /** Seconds between announcements when `announce` gives none. */
 const DEFAULT_ANNOUNCE_SECONDS = 5;
+/**
+ * ms after which a spoken text leaves the live region (as React Aria's announcer does), so that a
+ * screen reader reading the page does not find the value twice once it is quiet.
+ */
+const ANNOUNCEMENT_KEPT = 7000;
 
 /** `announce` as an attribute: absent → off; empty or `true` → on; `false` → off; else seconds. */
 const announceConverter = {
@@ -28,7 +33,8 @@ const announceConverter = {
  *
  * The value is not a live region: a screen reader reads it where it stands. With `announce`, changes
  * are also spoken, politely (`aria-live="polite"`), at most once every `announce` seconds (default 5):
- * the latest value wins, and a text that did not change is not announced again.
+ * the latest value wins, and a text that did not change is not announced again. A spoken text leaves
+ * the (visually hidden) live region after 7 s, so that a quiet value is not read twice.
  *
  * @tag mqtt-value
  * @summary The live value of a topic, as text.
@@ -108,6 +114,7 @@ export class MqttValue extends MqttSubscriberElement {
   private announcedAt = -Infinity;
   private nextAnnouncement: string | undefined;
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `low`, `high` or `normal` against the thresholds; reflected as the `level` attribute (absent without a number). */
   get level(): ValueLevel | undefined {
@@ -135,6 +142,8 @@ export class MqttValue extends MqttSubscriberElement {
     this.staleTimer = undefined;
     clearTimeout(this.announceTimer);
     this.announceTimer = undefined;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -172,7 +181,7 @@ export class MqttValue extends MqttSubscriberElement {
   /** Puts `text` in the live region now if the last announcement is old enough, else when it is. */
   private announceLater(text: string): void {
     if (text === this.announced) {
-      // Back to what was said last: nothing new to say.
+      // Back to what was said last (even if the region was emptied since): nothing new to say.
       this.nextAnnouncement = undefined;
       clearTimeout(this.announceTimer);
       this.announceTimer = undefined;
@@ -190,9 +199,13 @@ export class MqttValue extends MqttSubscriberElement {
     const text = this.nextAnnouncement;
     this.nextAnnouncement = undefined;
     if (text === undefined || text === this.announced || !this.announcer) return;
-    this.announcer.textContent = text;
+    const region = this.announcer;
+    region.textContent = text;
     this.announced = text;
     this.announcedAt = performance.now();
+    // Emptying a polite region is not spoken (aria-relevant defaults to additions and text).
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => (region.textContent = ''), ANNOUNCEMENT_KEPT);
   }
 
   /** ms between announcements: `announce` seconds when valid, else the default; 0 when off. */
