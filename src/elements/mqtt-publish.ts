@@ -95,7 +95,7 @@ export class MqttPublish extends LitElement {
   @property({ attribute: 'state-path' }) statePath?: string;
 
   /** ms a command waits for its state before `:state(timeout)` and the return to the last confirmed state. */
-  @property({ attribute: 'confirm-timeout', type: Number }) confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
+  @property({ attribute: 'confirm-timeout', type: Number }) confirmTimeout: number = 5000;
 
   /** The last state reported on `state-topic` (decoded by `type`, `state-path` applied); undefined before the first. @readonly */
   get state(): unknown {
