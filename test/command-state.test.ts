@@ -268,6 +268,25 @@ describe('<mqtt-publish state-topic>', () => {
     expect(input.value).to.equal('mine');
   });
 
+  it('does not change a select the user opened, and shows the state when it closes', async () => {
+    const el = await mount(
+      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><label>Mode <select><option>off</option><option>eco</option><option>comfort</option></select></label></mqtt-publish>`
+    );
+    const select = el.querySelector('select')!;
+    await brokerPublish({ topic: state, payload: 'eco' });
+    await waitUntil(() => select.value === 'eco');
+    const box = select.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(box.left + 10), Math.round(box.top + box.height / 2)] });
+    expect(select.matches(':open'), 'the picker opened').to.be.true;
+    await brokerPublish({ topic: state, payload: 'comfort' });
+    await waitUntil(() => el.state === 'comfort');
+    await sleep(400);
+    expect(select.value, 'the open select did not change').to.equal('eco');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => select.value === 'comfort', `the state was not shown once closed: ${select.value}`);
+    expect(commands).to.have.length(0);
+  });
+
   it('reports a bad confirm-timeout and state-topic with hints, and uses the default', async () => {
     const el = await mount((c) => html`<mqtt-publish topic=${c}><input type="checkbox" aria-label="x" /></mqtt-publish>`, 0);
     const error = oneEvent(el, 'mqtt-error');

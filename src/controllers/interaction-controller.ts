@@ -5,6 +5,20 @@ import { findControl, isTextEntry, isToggle } from '../dom/controls.js';
 const HOST_EVENTS = ['pointerdown', 'input', 'change', 'keydown', 'focusout'] as const;
 /** Events on the window that end a pointer interaction wherever the pointer is released. */
 const RELEASE_EVENTS = ['pointerup', 'pointercancel'] as const;
+/** How often an opened `<select>` is checked for being closed again (no event says so), ms. */
+const OPEN_POLL = 150;
+
+/**
+ * Whether `select`'s picker is open: the `:open` pseudo-class where the browser has it (Chromium 133+),
+ * else `undefined`.
+ */
+function pickerOpen(select: HTMLSelectElement): boolean | undefined {
+  try {
+    return select.matches(':open');
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Tells whether the user is in the middle of using a control inside the host, so that a value from
@@ -13,7 +27,8 @@ const RELEASE_EVENTS = ['pointerup', 'pointercancel'] as const;
  * - a pointer is held down on a control (dragging a slider), until it is released anywhere;
  * - the user typed into a text or number input, a textarea or a custom control (an `input` event)
  *   and has not committed it yet (`change`) nor left it (focus moved away);
- * - a `<select>` was opened with the pointer, until a choice (`change`), Escape, Tab or leaving it.
+ * - a `<select>`'s picker is open (`:open`, checked while it may be; where the browser lacks `:open`:
+ *   from a pointer press on it until a choice, Escape, Tab, Enter or leaving it).
  *
  * When the last of these ends, `onEnd` is called, one task later: the `mouseup`, `click` and
  * `change` that follow a release (and the publish they trigger) come first.
@@ -22,6 +37,8 @@ export class InteractionController implements ReactiveController {
   private pointer = false;
   private typing = false;
   private selectOpen = false;
+  private openSelect: HTMLSelectElement | undefined;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
   private endTimer: ReturnType<typeof setTimeout> | undefined;
   private listening = false;
 
@@ -46,6 +63,7 @@ export class InteractionController implements ReactiveController {
     this.listenForRelease(false);
     clearTimeout(this.endTimer);
     this.endTimer = undefined;
+    this.stopPolling();
     this.pointer = this.typing = this.selectOpen = false;
   }
 
@@ -62,7 +80,7 @@ export class InteractionController implements ReactiveController {
     switch (event.type) {
       case 'pointerdown':
         this.pointer = true;
-        if (control instanceof HTMLSelectElement) this.selectOpen = true;
+        if (control instanceof HTMLSelectElement) this.selectMayOpen(control);
         this.listenForRelease(true);
         break;
       case 'input':
@@ -70,19 +88,41 @@ export class InteractionController implements ReactiveController {
         break;
       case 'keydown': {
         const key = (event as KeyboardEvent).key;
-        if (this.selectOpen && (key === 'Escape' || key === 'Tab' || key === 'Enter')) {
+        if (this.selectOpen && this.pollTimer === undefined && (key === 'Escape' || key === 'Tab' || key === 'Enter')) {
           this.selectOpen = false;
           this.ended();
+        } else if (control instanceof HTMLSelectElement && pickerOpen(control) !== undefined) {
+          // Keys can open a picker too (Alt+ArrowDown, Space).
+          this.selectMayOpen(control);
         }
         break;
       }
       case 'change':
       case 'focusout':
         this.typing = false;
-        this.selectOpen = false;
+        if (this.pollTimer === undefined) this.selectOpen = false;
         this.ended();
         break;
     }
+  }
+
+  /** A select was pressed: it is open until its picker closes (or, without `:open`, until a choice). */
+  private selectMayOpen(select: HTMLSelectElement): void {
+    this.selectOpen = true;
+    if (pickerOpen(select) === undefined) return;
+    this.openSelect = select;
+    this.pollTimer ??= setInterval(() => {
+      if (this.openSelect && pickerOpen(this.openSelect)) return;
+      this.stopPolling();
+      this.selectOpen = false;
+      this.ended();
+    }, OPEN_POLL);
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    this.openSelect = undefined;
   }
 
   private listenForRelease(on: boolean): void {
