@@ -287,6 +287,33 @@ describe('<mqtt-publish state-topic>', () => {
     expect(commands).to.have.length(0);
   });
 
+  it('keeps a form the user is filling in as it is until they submit it', async () => {
+    const el = await mount(
+      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} type="json">
+        <form><label>Setpoint <input name="setpoint" type="number" step="0.5" /></label><label>Mode <input name="mode" /></label><button>Set</button></form>
+      </mqtt-publish>`
+    );
+    const form = el.querySelector('form')!;
+    const [setpoint, mode] = Array.from(form.querySelectorAll('input'));
+    await brokerPublish({ topic: state, payload: '{"setpoint": 20, "mode": "eco"}' });
+    await waitUntil(() => setpoint.value === '20' && mode.value === 'eco');
+    setpoint.focus();
+    await sendKeys({ press: 'Backspace' });
+    await sendKeys({ press: 'Backspace' });
+    await sendKeys({ type: '22.5' });
+    await sendKeys({ press: 'Tab' });
+    expect(document.activeElement).to.equal(mode);
+    await brokerPublish({ topic: state, payload: '{"setpoint": 19, "mode": "away"}' });
+    await waitUntil(() => (el.state as { setpoint: number }).setpoint === 19);
+    await sleep(100);
+    expect(setpoint.value, 'moving to the next field is still editing the form').to.equal('22.5');
+    expect(mode.value).to.equal('eco');
+    form.querySelector('button')!.click();
+    await waitUntil(() => commands.length === 1);
+    expect(JSON.parse(commands[0].value as string)).to.deep.equal({ setpoint: 22.5, mode: 'eco' });
+    expect(pending(el)).to.be.true;
+  });
+
   it('reports a bad confirm-timeout and state-topic with hints, and uses the default', async () => {
     const el = await mount((c) => html`<mqtt-publish topic=${c}><input type="checkbox" aria-label="x" /></mqtt-publish>`, 0);
     const error = oneEvent(el, 'mqtt-error');

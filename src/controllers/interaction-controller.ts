@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { findControl, isTextEntry, isToggle } from '../dom/controls.js';
 
 /** Events on the host (bubbling up from its controls) that start or end an interaction. */
-const HOST_EVENTS = ['pointerdown', 'input', 'change', 'keydown', 'focusout'] as const;
+const HOST_EVENTS = ['pointerdown', 'input', 'change', 'submit', 'keydown', 'focusout'] as const;
 /** Events on the window that end a pointer interaction wherever the pointer is released. */
 const RELEASE_EVENTS = ['pointerup', 'pointercancel'] as const;
 /** How often an opened `<select>` is checked for being closed again (no event says so), ms. */
@@ -26,7 +26,8 @@ function pickerOpen(select: HTMLSelectElement): boolean | undefined {
  *
  * - a pointer is held down on a control (dragging a slider), until it is released anywhere;
  * - the user typed into a text or number input, a textarea or a custom control (an `input` event)
- *   and has not committed it yet (`change`) nor left it (focus moved away);
+ *   and has not committed it yet (`change`; in a `<form>`: `submit`) nor left it (focus moved out of
+ *   the host: moving between the fields of a form is still editing it);
  * - a `<select>`'s picker is open (`:open`, checked while it may be; where the browser lacks `:open`:
  *   from a pointer press on it until a choice, Escape, Tab, Enter or leaving it).
  *
@@ -99,10 +100,16 @@ export class InteractionController implements ReactiveController {
       }
       case 'change':
       case 'focusout':
-        this.typing = false;
+      case 'submit': {
+        // In a form, a field's change is not a commit: the form's submit is.
+        const next = event.type === 'focusout' ? (event as FocusEvent).relatedTarget : null;
+        const staysIn = next instanceof Node && this.host.contains(next);
+        const inForm = event.type === 'change' && control.closest('form') !== null && this.host.contains(control.closest('form'));
+        if (!staysIn && !inForm) this.typing = false;
         if (this.pollTimer === undefined) this.selectOpen = false;
         this.ended();
         break;
+      }
     }
   }
 
