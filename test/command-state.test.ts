@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { LitElement } from 'lit';
 import type { MqttConnection, MqttMessage, MqttPublish } from '../src/index.js';
-import { brokerPublish, brokerSubscriptions, brokerUrl, connected, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, brokerSubscriptions, brokerUrl, connected, countGlobalListeners, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** A custom switch of our own: `checked`, and `change` when clicked. */
 class StateSwitch extends LitElement {
@@ -346,5 +346,42 @@ describe('<mqtt-publish state-topic>', () => {
     await subscriptionsAtBroker(state, 0);
     el.querySelector('input')!.click();
     expect(pending(el), 'no state topic: no waiting').to.be.false;
+  });
+
+  it('leaves no subscription, listener or timer behind after 300 mounts in the middle of a command and a drag', async () => {
+    await mount(() => html``, 0);
+    const session = (conn as unknown as { session: { listenerCount: number } }).session;
+    const listenersBefore = session.listenerCount;
+    const globals = countGlobalListeners();
+    const removed: MqttPublish[] = [];
+    try {
+      for (let round = 0; round < 30; round++) {
+        const batch: MqttPublish[] = [];
+        for (let i = 0; i < 10; i++) {
+          const el = document.createElement('mqtt-publish');
+          el.topic = cmd;
+          el.stateTopic = `${state}/${i % 3}`;
+          el.confirmTimeout = 100;
+          el.innerHTML = '<input type="range" aria-label="level" />';
+          conn.append(el);
+          batch.push(el);
+        }
+        await batch[9].updateComplete;
+        for (const el of batch) {
+          const range = el.querySelector('input')!;
+          range.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+          range.dispatchEvent(new Event('change', { bubbles: true }));
+          el.remove();
+        }
+        removed.push(...batch);
+      }
+    } finally {
+      globals.restore();
+    }
+    await subscriptionsAtBroker(state, 0);
+    await sleep(250);
+    expect(session.listenerCount).to.equal(listenersBefore);
+    for (const [key, count] of globals.balance) expect(count, `${key} listeners left behind`).to.equal(0);
+    expect(removed.filter((el) => el.matches(':state(timeout), :state(pending)')), 'timers of removed elements fired').to.have.length(0);
   });
 });
