@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { startBroker } from './scripts/broker.mjs';
 import { reactEsmPlugin } from './scripts/react-esm.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
@@ -183,6 +184,8 @@ export default {
     esbuildPlugin({ ts: true, tsx: true, tsconfig: './tsconfig.json', target: 'es2022' }),
     brokerPlugin(),
     mosquittoPlugin(),
+    // The browser's own accessibility tree, for tests of what screen readers are given.
+    a11ySnapshotPlugin(),
   ],
   browsers: [
     chromeLauncher({

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGET_KB = {
-  kit: 15.5, // build/kit.min.js: the kit's own code, lit and mqtt left out
-  overMqtt: 14, // dist/mqtt-elements.min.js minus MQTT.js's browser build
+  // Issue 6 (command/state controls, announce) added 2.2 KB to both: was 15.5 and 14.
+  kit: 17.6, // build/kit.min.js: the kit's own code, lit and mqtt left out
+  overMqtt: 16, // dist/mqtt-elements.min.js minus MQTT.js's browser build
 };
 
 const gzip = (file) => gzipSync(readFileSync(file), { level: 9 }).length / 1024;

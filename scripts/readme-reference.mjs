@@ -48,6 +48,7 @@ export function reference(manifest) {
       ['slot', el.slots],
       ['CSS part', el.cssParts],
       ['CSS property', el.cssProperties],
+      ['CSS state', el.cssStates],
     ]) {
       if (!list?.length) continue;
       out.push(`| ${title} | description |`, '| --- | --- |');

@@ -77,9 +77,15 @@ export interface MqttPublishJsxProps extends HTMLAttributes<MqttPublish> {
   throttle?: Written<MqttPublish['throttle']>;
   payloadOn?: Written<MqttPublish['payloadOn']>;
   payloadOff?: Written<MqttPublish['payloadOff']>;
+  stateTopic?: Written<MqttPublish['stateTopic']>;
+  statePath?: Written<MqttPublish['statePath']>;
+  confirmTimeout?: Written<MqttPublish['confirmTimeout']>;
   properties?: Written<MqttPublish['properties']>;
   'payload-on'?: MqttPublish['payloadOn'] | string;
   'payload-off'?: MqttPublish['payloadOff'] | string;
+  'state-topic'?: MqttPublish['stateTopic'] | string;
+  'state-path'?: MqttPublish['statePath'] | string;
+  'confirm-timeout'?: MqttPublish['confirmTimeout'] | string;
   'onmqtt-publish'?: (event: MqttPublishEvent) => void;
   'onmqtt-error'?: (event: MqttErrorEvent) => void;
   ref?: Ref<MqttPublish>;
@@ -118,6 +124,7 @@ export interface MqttValueJsxProps extends HTMLAttributes<MqttValue> {
   low?: Written<MqttValue['low']>;
   high?: Written<MqttValue['high']>;
   staleAfter?: Written<MqttValue['staleAfter']>;
+  announce?: Written<MqttValue['announce']>;
   topic?: Written<MqttValue['topic']>;
   qos?: Written<MqttValue['qos']>;
   type?: Written<MqttValue['type']>;

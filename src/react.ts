@@ -52,7 +52,7 @@ export const MqttPublish = createComponent({
     onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
   },
   displayName: 'MqttPublish',
-}) as unknown as MqttComponent<MqttPublishElement, 'topic' | 'qos' | 'type' | 'connection' | 'retain' | 'payload' | 'event' | 'throttle' | 'payloadOn' | 'payloadOff' | 'properties', { onMqttPublish?: (event: MqttPublishEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+}) as unknown as MqttComponent<MqttPublishElement, 'topic' | 'qos' | 'type' | 'connection' | 'retain' | 'payload' | 'event' | 'throttle' | 'payloadOn' | 'payloadOff' | 'stateTopic' | 'statePath' | 'confirmTimeout' | 'properties', { onMqttPublish?: (event: MqttPublishEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
 
 /** `<mqtt-subscribe>` as a React component: properties as props, events as `on…` props. */
 export const MqttSubscribe = createComponent({
@@ -76,4 +76,4 @@ export const MqttValue = createComponent({
     onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
   },
   displayName: 'MqttValue',
-}) as unknown as MqttComponent<MqttValueElement, 'placeholder' | 'digits' | 'unit' | 'locale' | 'map' | 'low' | 'high' | 'staleAfter' | 'topic' | 'qos' | 'type' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+}) as unknown as MqttComponent<MqttValueElement, 'placeholder' | 'digits' | 'unit' | 'locale' | 'map' | 'low' | 'high' | 'staleAfter' | 'announce' | 'topic' | 'qos' | 'type' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;

@@ -72,9 +72,15 @@ export interface MqttPublishVueProps extends HTMLAttributes {
   throttle?: Written<MqttPublish['throttle']>;
   payloadOn?: Written<MqttPublish['payloadOn']>;
   payloadOff?: Written<MqttPublish['payloadOff']>;
+  stateTopic?: Written<MqttPublish['stateTopic']>;
+  statePath?: Written<MqttPublish['statePath']>;
+  confirmTimeout?: Written<MqttPublish['confirmTimeout']>;
   properties?: Written<MqttPublish['properties']>;
   'payload-on'?: MqttPublish['payloadOn'] | string;
   'payload-off'?: MqttPublish['payloadOff'] | string;
+  'state-topic'?: MqttPublish['stateTopic'] | string;
+  'state-path'?: MqttPublish['statePath'] | string;
+  'confirm-timeout'?: MqttPublish['confirmTimeout'] | string;
   onMqttPublish?: (event: MqttPublishEvent) => void;
   onMqttError?: (event: MqttErrorEvent) => void;
 }
@@ -109,6 +115,7 @@ export interface MqttValueVueProps extends HTMLAttributes {
   low?: Written<MqttValue['low']>;
   high?: Written<MqttValue['high']>;
   staleAfter?: Written<MqttValue['staleAfter']>;
+  announce?: Written<MqttValue['announce']>;
   topic?: Written<MqttValue['topic']>;
   qos?: Written<MqttValue['qos']>;
   type?: Written<MqttValue['type']>;

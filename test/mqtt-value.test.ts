@@ -158,4 +158,78 @@ describe('<mqtt-value>', () => {
     expect(new Set(frames).size, 'two renders in one frame').to.equal(frames.length);
     expect(frames.length).to.be.lessThan(500);
   });
+
+  describe('announce', () => {
+    const region = (el: MqttValue) => el.shadowRoot!.querySelector<HTMLElement>('[aria-live]');
+
+    /** Records every text the live region takes, and when (in `times`). */
+    function recordAnnouncements(el: MqttValue, times: number[] = []): string[] {
+      const texts: string[] = [];
+      let last = region(el)!.textContent;
+      new MutationObserver(() => {
+        const text = region(el)?.textContent ?? '';
+        if (text !== last) {
+          texts.push((last = text));
+          times.push(performance.now());
+        }
+      }).observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true });
+      return texts;
+    }
+
+    it('has no live region without announce, and the visible value is never one', async () => {
+      const { el } = await mount((t) => html`<mqtt-value topic=${t}></mqtt-value><mqtt-value topic=${t} announce></mqtt-value>`);
+      const announcing = conn.querySelectorAll('mqtt-value')[1];
+      await announcing.updateComplete;
+      expect(region(el)).to.equal(null);
+      expect(el.announce).to.equal(false);
+      expect(announcing.announce).to.equal(true);
+      const live = region(announcing)!;
+      expect(live.getAttribute('aria-live')).to.equal('polite');
+      expect(live.textContent, 'silent before the first message').to.equal('');
+      const value = announcing.shadowRoot!.querySelector('[part="value"]')!;
+      expect(value.closest('[aria-live], [role="status"], [role="log"], [role="alert"]')).to.equal(null);
+    });
+
+    it('speaks a burst of 100 messages at most a few times, ending on the last value, and does not repeat it', async () => {
+      const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} announce="1" unit="W" locale="en"></mqtt-value>`);
+      await el.updateComplete;
+      const times: number[] = [];
+      const texts = recordAnnouncements(el, times);
+      const started = performance.now();
+      // 100 messages spread over many frames (one server round trip each), so that each renders.
+      for (let i = 0; i < 100; i++) await brokerPublish({ topic, payload: String(i) });
+      await waitUntil(() => shown(el) === '99', `shows ${shown(el)}`);
+      await waitUntil(() => region(el)!.textContent === '99 W', `announced ${JSON.stringify(texts)}`, { timeout: 3000 });
+      expect(performance.now() - started, 'the last value waited for the interval').to.be.greaterThan(900);
+      // At most one announcement a second, however long the burst took on a busy machine.
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      expect(gaps.every((gap) => gap > 950), `gaps ${gaps.join(', ')}`).to.be.true;
+      expect(texts.length, `announced ${JSON.stringify(texts)}`).to.be.within(1, Math.floor((times.at(-1)! - started) / 1000) + 1);
+      expect(texts.at(-1)).to.equal('99 W');
+      // The same value again is not announced again.
+      await sleep(1100);
+      await brokerPublish({ topic, payload: '99' });
+      await sleep(300);
+      expect(texts.at(-1)).to.equal('99 W');
+      const count = texts.length;
+      // A new value after a quiet interval is spoken at once.
+      await brokerPublish({ topic, payload: '100' });
+      await waitUntil(() => region(el)!.textContent === '100 W', 'a new value was not spoken', { timeout: 500 });
+      expect(texts.length).to.equal(count + 1);
+    });
+
+    it('reports an announce that is not a number of seconds and uses 5 s', async () => {
+      const { el } = await mount((t) => html`<mqtt-value topic=${t}></mqtt-value>`);
+      const error = oneEvent(el, 'mqtt-error');
+      el.setAttribute('announce', 'often');
+      expect((await error).detail.hint).to.contain('5 s');
+      await el.updateComplete;
+      expect(region(el)).to.not.equal(null);
+      el.setAttribute('announce', '2');
+      await waitUntil(() => !el.hasAttribute('error'));
+      el.removeAttribute('announce');
+      await el.updateComplete;
+      expect(region(el)).to.equal(null);
+    });
+  });
 });

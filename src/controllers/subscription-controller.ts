@@ -27,6 +27,8 @@ export interface SubscriptionControllerOptions {
   reporter: ErrorReporter;
   /** The session controller to use; one is made when left out. */
   sessions?: SessionController;
+  /** The attribute whose problems an invalid filter is reported under (default `topic`). */
+  setting?: string;
 }
 
 /**
@@ -86,15 +88,16 @@ export class SubscriptionController implements ReactiveController {
       this.lastKey = key;
     }
     const reporter = this.options.reporter;
+    const setting = this.options.setting ?? 'topic';
     if (!session || request?.filter == null) {
-      reporter.settle('topic');
+      reporter.settle(setting);
       return;
     }
     try {
       this.unsubscribe = session.subscribe(request.filter, this.options.onMessage, this.subscribeOptions(request));
-      reporter.settle('topic');
+      reporter.settle(setting);
     } catch (error) {
-      reporter.report(error, 'topic');
+      reporter.report(error, setting);
     }
   }
 

@@ -29,7 +29,8 @@ function isScriptUrl(value: string): boolean {
   return /^(javascript|vbscript):/i.test(value.replace(/[\u0000-\u0020]/g, ''));
 }
 
-function asText(value: unknown): string {
+/** A value as text for a string property or attribute: objects as JSON, nothing as an empty string. */
+export function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '';
   if (typeof value === 'object' && !(value instanceof Uint8Array)) return JSON.stringify(value);

@@ -1,7 +1,8 @@
 /**
  * Form controls as `<mqtt-publish>` sees them: which element is the control behind an event, which
- * event triggers it by default, and what its value is.
+ * event triggers it by default, what its value is, and how a state from a device is shown in it.
  */
+import { asText } from './bind.js';
 
 /** Whether `el` is a custom element that behaves like a form control. */
 function isCustomControl(el: Element): boolean {
@@ -127,4 +128,75 @@ export function controlValue(control: Element, on: unknown, off: unknown): unkno
   if (isCustomControl(control) && !isButton(control)) return (control as unknown as { value?: unknown }).value;
   const value = control.getAttribute('value') ?? (isButton(control) ? (control as unknown as { value?: unknown }).value : undefined);
   return value === '' ? undefined : value;
+}
+
+/** Input types whose value the user types (text, number, date, ...): not buttons, toggles, sliders or pickers. */
+const NOT_TYPED = new Set([...BUTTON_INPUTS, 'checkbox', 'radio', 'range', 'color', 'file', 'hidden']);
+
+/** Whether the user edits `el` by typing: a text-like or number input, or a textarea. */
+export function isTextEntry(el: Element): boolean {
+  if (el instanceof HTMLTextAreaElement) return true;
+  return el instanceof HTMLInputElement && !NOT_TYPED.has(el.type);
+}
+
+/**
+ * Whether a state means "on" for a checkbox or switch: `true`, the `on` payload, or one of the words
+ * `type="boolean"` accepts for true (`true`, `1`, `on`, any case) unless it is the `off` payload.
+ */
+export function isOnState(value: unknown, on: unknown, off: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === null || value === undefined) return false;
+  const text = asText(value);
+  if (text === String(on)) return true;
+  if (text === String(off)) return false;
+  return /^(true|1|on)$/i.test(text.trim());
+}
+
+/** Shows `value` in one field: a checkbox is checked by an "on" state, a radio by its own value. */
+function showInField(el: Element, value: unknown, on: unknown, off: unknown): void {
+  if (el instanceof HTMLInputElement) {
+    if (BUTTON_INPUTS.has(el.type) || el.type === 'file') return;
+    if (el.type === 'checkbox') el.checked = isOnState(value, on, off);
+    else if (el.type === 'radio') el.checked = el.value === asText(value);
+    else el.value = asText(value);
+    return;
+  }
+  if (el instanceof HTMLSelectElement) {
+    if (el.multiple && Array.isArray(value)) {
+      const selected = new Set(value.map(asText));
+      for (const option of Array.from(el.options)) option.selected = selected.has(option.value);
+    } else {
+      el.value = asText(value);
+    }
+    return;
+  }
+  if (el instanceof HTMLTextAreaElement) {
+    el.value = asText(value);
+    return;
+  }
+  if (el instanceof HTMLButtonElement || el instanceof HTMLFieldSetElement || el instanceof HTMLOutputElement || isButton(el)) return;
+  const custom = el as unknown as { value?: unknown; checked?: unknown };
+  // Custom controls get the decoded value as it is: a number for a slider, a string for a select.
+  if (typeof custom.checked === 'boolean') custom.checked = isOnState(value, on, off);
+  else if ('value' in el) custom.value = value;
+}
+
+/**
+ * Shows a device's state in `control` without firing its events: a checkbox or switch is checked by
+ * an "on" state ({@link isOnState}); range, number and text inputs, select and textarea take it as
+ * text; a custom control takes it as its `value`; a `<form>` takes a JSON object field by field (by
+ * `name`; fields the object does not name are left alone). Buttons show nothing.
+ */
+export function showState(control: Element, value: unknown, on: unknown, off: unknown): void {
+  if (control instanceof HTMLFormElement) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) return;
+    const fields = value as Record<string, unknown>;
+    for (const el of Array.from(control.elements)) {
+      const name = el.getAttribute('name');
+      // Form checkboxes publish true/false: those are their on and off states.
+      if (name && Object.hasOwn(fields, name)) showInField(el, fields[name], true, false);
+    }
+    return;
+  }
+  showInField(control, value, on, off);
 }

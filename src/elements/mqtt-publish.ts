@@ -2,14 +2,15 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { PayloadType } from '../session/codec.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
+import { InteractionController } from '../controllers/interaction-controller.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
 import { SessionController } from '../controllers/session-controller.js';
-import { checkQos, checkType } from '../controllers/subscription-controller.js';
-import { controlValue, defaultEventFor, findControl, firstControl } from '../dom/controls.js';
+import { checkQos, checkType, SubscriptionController } from '../controllers/subscription-controller.js';
+import { controlValue, defaultEventFor, findControl, firstControl, showState } from '../dom/controls.js';
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
 import { encodePayload, PayloadError } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
-import type { PublishOptions, QoS } from '../session/message.js';
+import type { MqttMessage, PublishOptions, QoS } from '../session/message.js';
 import { validateTopic } from '../session/topic.js';
 
 /** For publishes nobody awaits: their errors were reported with `mqtt-error` already. */
@@ -18,15 +19,27 @@ const reported = () => {};
 /** Events listened for whatever `event` says: each control's default trigger. */
 const DEFAULT_EVENTS = ['click', 'change', 'submit'];
 
+/** How long a command waits for its state, ms, when `confirm-timeout` is not set (or not valid). */
+const DEFAULT_CONFIRM_TIMEOUT = 5000;
+
 /**
  * Publishes when the control inside it fires its trigger (a button's `click`, an input's, select's or
  * textarea's `change`, a form's `submit`), or when `publish()` is called. While the connection is not
  * `connected`, it carries the `offline` attribute and queues what it publishes.
  *
+ * With `state-topic`, the control is a command/state control: it shows the state the device reports
+ * on that topic, and a command waits for it (`:state(pending)`) or gives up after `confirm-timeout`
+ * (`:state(timeout)`), putting the control back to the last confirmed state. A state that arrives
+ * while the user drags, types in or has opened the control is shown when they let go, unless they
+ * sent a newer command meanwhile.
+ *
  * @tag mqtt-publish
  * @summary Publishes what its control says.
  *
  * @slot - The control: a button, input, select, textarea, form or custom form control.
+ *
+ * @cssstate pending - A command was sent and its state (on `state-topic`) has not come yet.
+ * @cssstate timeout - No state came within `confirm-timeout` after the last command; the control shows the last confirmed state again. Cleared by the next state or command.
  *
  * @event {MqttPublishEvent} mqtt-publish - The client accepted a message. `detail: { topic, payload, qos, retain }`.
  * @event {MqttErrorEvent} mqtt-error - A bad topic or value, or a publish that failed. `detail: { error, code?, hint }`.
@@ -75,6 +88,20 @@ export class MqttPublish extends LitElement {
    */
   @property({ attribute: false }) properties?: PublishOptions['properties'];
 
+  /** Topic (no wildcards) on which the device reports its state: the control shows it, and it confirms commands. Decoded by `type`. */
+  @property({ attribute: 'state-topic' }) stateTopic?: string;
+
+  /** A field to extract from a JSON state (`a.b[0].c`), when the device reports more than this control shows. */
+  @property({ attribute: 'state-path' }) statePath?: string;
+
+  /** ms a command waits for its state before `:state(timeout)` and the return to the last confirmed state. */
+  @property({ attribute: 'confirm-timeout', type: Number }) confirmTimeout: number = 5000;
+
+  /** The last state reported on `state-topic` (decoded by `type`, `state-path` applied); undefined before the first. @readonly */
+  get state(): unknown {
+    return this.confirmed?.value;
+  }
+
   /** The last message the client accepted from this element. @readonly */
   lastPublished: MqttPublishDetail | undefined;
 
@@ -88,14 +115,37 @@ export class MqttPublish extends LitElement {
 
   private readonly reporter = new ErrorReporter(this);
   private readonly sessions = new SessionController(this, (status) => this.toggleAttribute('offline', status !== 'connected'));
+  private readonly internals = this.attachInternals();
+  private readonly interaction = new InteractionController(this, () => {
+    if (this.stateDeferred) this.showConfirmed();
+  });
   private listenedEvent: string | undefined;
   private lastSentAt = -Infinity;
   private throttleTimer: ReturnType<typeof setTimeout> | undefined;
   private throttled: { value: unknown } | undefined;
+  /** `state-topic` if it is a valid topic. */
+  private stateFilter: string | undefined;
+  /** The last confirmed state, boxed: a device may report `null`. */
+  private confirmed: { value: unknown } | undefined;
+  /** Whether the control waits to show the confirmed state until the user lets go of it. */
+  private stateDeferred = false;
+  private confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `confirm-timeout` if valid. */
+  private confirmWait = DEFAULT_CONFIRM_TIMEOUT;
+  /** Set while the element writes a state into its control: events that causes are no commands. */
+  private showingState = false;
 
   constructor() {
     super();
     for (const type of DEFAULT_EVENTS) this.addEventListener(type, this);
+    new SubscriptionController(this, {
+      reporter: this.reporter,
+      sessions: this.sessions,
+      setting: 'state-topic',
+      request: () => (this.stateFilter === undefined ? undefined : { filter: this.stateFilter, qos: this.qos, type: this.type, path: this.statePath }),
+      onMessage: (message) => this.stateReceived(message),
+      onChange: () => this.forgetState(),
+    });
   }
 
   override connectedCallback(): void {
@@ -107,10 +157,18 @@ export class MqttPublish extends LitElement {
     // Send the last throttled value while the session is still known.
     this.flushThrottled();
     super.disconnectedCallback();
+    // No confirmation will come to an element that left the page.
+    this.stopWaiting();
+    this.internals.states.delete('pending');
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    numbersFromStrings(this, ['qos', 'throttle'], changed);
+    numbersFromStrings(this, ['qos', 'throttle', 'confirmTimeout'], changed);
+    if (changed.has('stateTopic')) {
+      this.stateFilter = this.checkStateTopic();
+      if (this.stateFilter === undefined) this.forgetState();
+    }
+    if (changed.has('confirmTimeout')) this.confirmWait = this.checkConfirmTimeout();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -127,11 +185,13 @@ export class MqttPublish extends LitElement {
 
   /** @internal Handles the trigger events of the controls inside. */
   handleEvent(event: Event): void {
+    if (this.showingState) return;
     const control = findControl(this, event.target, !this.event);
     if (!control) return;
     if (event.type !== (this.event || defaultEventFor(control))) return;
     if (event.type === 'submit') event.preventDefault();
     const value = controlValue(control, this.payloadOn, this.payloadOff);
+    this.commandSent();
     if (this.throttle > 0) this.publishThrottled(value);
     else this.send(value).catch(reported);
   }
@@ -146,7 +206,97 @@ export class MqttPublish extends LitElement {
       const control = firstControl(this);
       value = control ? controlValue(control, this.payloadOn, this.payloadOff) : undefined;
     }
+    this.commandSent();
     return this.send(value);
+  }
+
+  /** A command left (or is about to): wait for its state; a state the control held back is superseded. */
+  private commandSent(): void {
+    if (this.stateFilter === undefined) return;
+    this.stateDeferred = false;
+    this.internals.states.delete('timeout');
+    this.internals.states.add('pending');
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = setTimeout(() => this.confirmTimedOut(), this.confirmWait);
+  }
+
+  private confirmTimedOut(): void {
+    this.confirmTimer = undefined;
+    this.internals.states.delete('pending');
+    this.internals.states.add('timeout');
+    this.showConfirmed();
+  }
+
+  /** A state message: it confirms any command waiting, and the control shows it. */
+  private stateReceived(message: MqttMessage): void {
+    // A payload that could not be decoded was reported; the last good state stays.
+    if (message.value === undefined) return;
+    this.reporter.clear();
+    this.confirmed = { value: message.value };
+    this.stopWaiting();
+    this.internals.states.delete('pending');
+    this.internals.states.delete('timeout');
+    this.showConfirmed();
+  }
+
+  /** Shows the confirmed state in the control, or holds it back while the user is using the control. */
+  private showConfirmed(): void {
+    if (!this.confirmed) return;
+    if (this.interaction.active) {
+      this.stateDeferred = true;
+      return;
+    }
+    this.stateDeferred = false;
+    const control = firstControl(this);
+    if (!control) return;
+    this.showingState = true;
+    try {
+      showState(control, this.confirmed.value, this.payloadOn, this.payloadOff);
+    } finally {
+      this.showingState = false;
+    }
+  }
+
+  /** No state topic any more, or another one: nothing is confirmed or awaited. */
+  private forgetState(): void {
+    this.confirmed = undefined;
+    this.stateDeferred = false;
+    this.stopWaiting();
+    this.internals.states.delete('pending');
+    this.internals.states.delete('timeout');
+  }
+
+  private stopWaiting(): void {
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = undefined;
+  }
+
+  /** `state-topic` when it is one exact topic; anything else is reported. */
+  private checkStateTopic(): string | undefined {
+    const topic = this.stateTopic;
+    if (topic === undefined || topic === null) {
+      this.reporter.settle('state-topic');
+      return undefined;
+    }
+    let problem: { message: string; hint: string } | undefined;
+    if (topic === '') problem = { message: 'state-topic is empty.', hint: 'Set state-topic to the topic the device reports its state on, such as "home/lamp/state", or remove it.' };
+    else if (topic.includes('+') || topic.includes('#')) {
+      problem = {
+        message: `state-topic="${topic}" contains a wildcard.`,
+        hint: 'A control shows the state of one device: use the exact topic it reports on, such as "home/lamp/state" (use <mqtt-subscribe> for many topics).',
+      };
+    } else if (topic.includes('\u0000')) problem = { message: `state-topic="${topic}" contains a NUL character.`, hint: 'Remove the NUL character from the topic.' };
+    return this.reporter.check('state-topic', problem) ? topic : undefined;
+  }
+
+  /** `confirm-timeout` when it is a positive number of ms; anything else is reported and the default used. */
+  private checkConfirmTimeout(): number {
+    const ms = this.confirmTimeout;
+    const valid = ms === undefined || ms === null || (typeof ms === 'number' && Number.isFinite(ms) && ms > 0);
+    const problem = valid
+      ? undefined
+      : { message: `confirm-timeout="${this.getAttribute('confirm-timeout') ?? ms}" is not a number of milliseconds.`, hint: `Use a positive number of ms, such as confirm-timeout="3000"; ${DEFAULT_CONFIRM_TIMEOUT} is used meanwhile.` };
+    return this.reporter.check('confirm-timeout', problem) ? (ms ?? DEFAULT_CONFIRM_TIMEOUT) : DEFAULT_CONFIRM_TIMEOUT;
   }
 
   private publishThrottled(value: unknown): void {

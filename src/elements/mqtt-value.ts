@@ -8,11 +8,33 @@ import { MqttSubscriberElement } from './subscriber-element.js';
 /** The band a numeric value falls in, given `low` and `high`. */
 export type ValueLevel = 'low' | 'normal' | 'high';
 
+/** Seconds between announcements when `announce` gives none. */
+const DEFAULT_ANNOUNCE_SECONDS = 5;
+/**
+ * ms after which a spoken text leaves the live region (as React Aria's announcer does), so that a
+ * screen reader reading the page does not find the value twice once it is quiet.
+ */
+const ANNOUNCEMENT_KEPT = 7000;
+
+/** `announce` as an attribute: absent → off; empty or `true` → on; `false` → off; else seconds. */
+const announceConverter = {
+  fromAttribute(value: string | null): boolean | number {
+    if (value === null || value.trim().toLowerCase() === 'false') return false;
+    const text = value.trim();
+    return text === '' || text.toLowerCase() === 'true' ? true : Number(text);
+  },
+};
+
 /**
  * Shows the latest value of a topic as text: formatted for the page's locale, with fixed digits, a
  * unit, labels from a map, a `level` against thresholds and a `stale` flag. Rendering is coalesced to
  * at most once per animation frame, always ending on the latest value. The value is always set as
  * text, never as HTML.
+ *
+ * The value is not a live region: a screen reader reads it where it stands. With `announce`, changes
+ * are also spoken, politely (`aria-live="polite"`), at most once every `announce` seconds (default 5):
+ * the latest value wins, and a text that did not change is not announced again. A spoken text leaves
+ * the (visually hidden) live region after 7 s, so that a quiet value is not read twice.
  *
  * @tag mqtt-value
  * @summary The live value of a topic, as text.
@@ -30,6 +52,17 @@ export class MqttValue extends MqttSubscriberElement {
     }
     [part='unit'] {
       margin-inline-start: 0.2em;
+    }
+    .announcer {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      margin: -1px;
+      padding: 0;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+      border: 0;
     }
   `;
 
@@ -57,6 +90,13 @@ export class MqttValue extends MqttSubscriberElement {
   /** Seconds without a message after which the `stale` attribute is set (cleared by the next message). */
   @property({ attribute: 'stale-after', type: Number }) staleAfter?: number;
 
+  /**
+   * Speak changes to screen readers through a polite live region, at most once every so many seconds
+   * (the latest value wins; an unchanged text is not repeated). `announce` alone: every 5 s;
+   * `announce="10"`: every 10 s.
+   */
+  @property({ converter: announceConverter }) announce: boolean | number = false;
+
   private labels: Record<string, unknown> | undefined;
   /** `digits` if valid. */
   private digitsShown: number | undefined;
@@ -66,6 +106,15 @@ export class MqttValue extends MqttSubscriberElement {
   /** When the last message came (or the element was connected, before any). */
   private quietSince = 0;
   private framePending = false;
+  /** ms between announcements; 0: not announcing. */
+  private announceEvery = 0;
+  /** The live region, once rendered. */
+  private announcer: HTMLElement | null = null;
+  private announced = '';
+  private announcedAt = -Infinity;
+  private nextAnnouncement: string | undefined;
+  private announceTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `low`, `high` or `normal` against the thresholds; reflected as the `level` attribute (absent without a number). */
   get level(): ValueLevel | undefined {
@@ -91,11 +140,16 @@ export class MqttValue extends MqttSubscriberElement {
     super.disconnectedCallback();
     clearTimeout(this.staleTimer);
     this.staleTimer = undefined;
+    clearTimeout(this.announceTimer);
+    this.announceTimer = undefined;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    numbersFromStrings(this, ['digits', 'low', 'high', 'staleAfter'], changed);
+    numbersFromStrings(this, ['digits', 'low', 'high', 'staleAfter', 'announce'], changed);
+    if (changed.has('announce')) this.announceEvery = this.checkAnnounce();
     if (changed.has('map')) this.labels = this.parseMap();
     if (changed.has('digits')) this.digitsShown = this.validDigits();
     if (changed.has('staleAfter')) this.checkStale();
@@ -106,7 +160,70 @@ export class MqttValue extends MqttSubscriberElement {
 
   protected override render() {
     const text = this.message === undefined || this.value === undefined ? this.placeholder : this.format(this.value);
-    return html`<span part="value">${text}</span>${this.unit ? html`<span part="unit">${this.unit}</span>` : nothing}`;
+    // The live region's text is written by announceLater, never by this template.
+    return html`<span part="value">${text}</span>${this.unit ? html`<span part="unit">${this.unit}</span>` : nothing}${
+      this.announceEvery ? html`<span class="announcer" aria-live="polite" aria-atomic="true"></span>` : nothing
+    }`;
+  }
+
+  protected override updated(): void {
+    const region = this.announceEvery ? this.renderRoot.querySelector<HTMLElement>('.announcer') : null;
+    if (region !== this.announcer) {
+      // A new (empty) region: nothing said in it yet.
+      this.announcer = region;
+      this.announced = '';
+      this.announcedAt = -Infinity;
+    }
+    if (!region || this.message === undefined || this.value === undefined) return;
+    this.announceLater(this.unit ? `${this.format(this.value)} ${this.unit}` : this.format(this.value));
+  }
+
+  /** Puts `text` in the live region now if the last announcement is old enough, else when it is. */
+  private announceLater(text: string): void {
+    if (text === this.announced) {
+      // Back to what was said last (even if the region was emptied since): nothing new to say.
+      this.nextAnnouncement = undefined;
+      clearTimeout(this.announceTimer);
+      this.announceTimer = undefined;
+      return;
+    }
+    this.nextAnnouncement = text;
+    const wait = this.announcedAt + this.announceEvery - performance.now();
+    if (wait <= 0 && this.announceTimer === undefined) this.flushAnnouncement();
+    else this.announceTimer ??= setTimeout(() => this.flushAnnouncement(), Math.max(wait, 0));
+  }
+
+  private flushAnnouncement(): void {
+    clearTimeout(this.announceTimer);
+    this.announceTimer = undefined;
+    const text = this.nextAnnouncement;
+    this.nextAnnouncement = undefined;
+    if (text === undefined || text === this.announced || !this.announcer) return;
+    const region = this.announcer;
+    region.textContent = text;
+    this.announced = text;
+    this.announcedAt = performance.now();
+    // Emptying a polite region is not spoken (aria-relevant defaults to additions and text).
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => (region.textContent = ''), ANNOUNCEMENT_KEPT);
+  }
+
+  /** ms between announcements: `announce` seconds when valid, else the default; 0 when off. */
+  private checkAnnounce(): number {
+    const announce: unknown = this.announce;
+    if (announce === false || announce === undefined || announce === null) {
+      this.reporter.settle('announce');
+      return 0;
+    }
+    const valid = announce === true || (typeof announce === 'number' && Number.isFinite(announce) && announce > 0);
+    const problem = valid
+      ? undefined
+      : {
+          message: `announce="${this.getAttribute('announce') ?? String(announce)}" is not a number of seconds.`,
+          hint: `Write announce alone (every ${DEFAULT_ANNOUNCE_SECONDS} s) or a positive number of seconds between announcements, such as announce="10"; ${DEFAULT_ANNOUNCE_SECONDS} s is used meanwhile.`,
+        };
+    const seconds = this.reporter.check('announce', problem) && typeof announce === 'number' ? announce : DEFAULT_ANNOUNCE_SECONDS;
+    return seconds * 1000;
   }
 
   protected override received(message: MqttMessage): void {

@@ -1,0 +1,117 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
+import type { MqttConnection, MqttPublish, MqttValue } from '../src/index.js';
+import { brokerPublish, brokerUrl, connected, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+
+/** A node of Chromium's accessibility tree, as screen readers are given it. */
+interface AxNode {
+  role: string;
+  name?: string;
+  value?: string | number;
+  checked?: boolean | 'mixed';
+  live?: string;
+  children?: AxNode[];
+}
+
+const shown = (el: MqttValue) => el.shadowRoot!.querySelector('[part="value"]')!.textContent;
+
+/** The accessibility tree under `selector`. */
+async function tree(selector: string): Promise<AxNode> {
+  return (await a11ySnapshot({ selector })) as unknown as AxNode;
+}
+
+function find(root: AxNode, test: (node: AxNode) => boolean): AxNode | null {
+  return findAccessibilityNode<AxNode>(root as AxNode & { children: AxNode[] }, test);
+}
+
+/** All the text of the tree, in order, as a screen reader would read it. */
+function texts(node: AxNode): string[] {
+  return [...(node.role === 'StaticText' || node.role === 'text' ? [String(node.name)] : []), ...(node.children ?? []).flatMap(texts)];
+}
+
+describe('accessibility', () => {
+  let url: string;
+  let conn: MqttConnection;
+
+  before(async () => {
+    url = await brokerUrl();
+  });
+
+  afterEach(async () => {
+    await conn?.disconnect();
+  });
+
+  it('<mqtt-value>: values, units and placeholders are read; the element passes axe', async () => {
+    const topic = uniqueTopic('a11y-value');
+    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
+      <section id="values" aria-label="Values">
+        <p>Kitchen <mqtt-value topic=${`${topic}/t`} unit="°C" digits="1" low="18" high="26" locale="en" announce></mqtt-value></p>
+        <p>Power <mqtt-value topic=${`${topic}/p`} unit="W" placeholder="no data yet"></mqtt-value></p>
+      </section>
+    </mqtt-connection>`);
+    const [temperature, power] = Array.from(conn.querySelectorAll('mqtt-value'));
+    await subscriptionsAtBroker(`${topic}/t`, 1);
+    await brokerPublish({ topic: `${topic}/t`, payload: '27.04' });
+    await waitUntil(() => shown(temperature) === '27.0' && temperature.getAttribute('level') === 'high');
+    await expect(temperature).to.be.accessible();
+    await expect(power).to.be.accessible();
+    await expect(conn).to.be.accessible();
+    const values = await tree('#values');
+    const read = texts(values);
+    // The visible value and unit are plain text in the tree, where they stand.
+    expect(read.slice(0, 3).map((t) => t.trim())).to.deep.equal(['Kitchen', '27.0', '°C']);
+    expect(read.slice(-3).map((t) => t.trim())).to.deep.equal(['Power', 'no data yet', 'W']);
+    // One live region, polite, holding the announcement; nothing else on the page is live.
+    const live: AxNode[] = [];
+    find(values, (node) => (node.live ? (live.push(node), false) : false));
+    expect(live).to.have.length(1);
+    expect(live[0]).to.include({ live: 'polite' });
+    expect(texts(live[0])).to.deep.equal(['27.0 °C']);
+  });
+
+  it('<mqtt-publish>: wrapped controls keep their labels, roles and states; the page passes axe', async () => {
+    const base = uniqueTopic('a11y-publish');
+    const state = `${base}/state`;
+    await brokerPublish({ topic: state, payload: '{"lamp":"ON","dimmer":60,"mode":"comfort","note":"hi","setpoint":21.5}', retain: true });
+    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
+      <section id="controls" aria-label="Controls">
+        <mqtt-publish topic=${`${base}/lamp`} state-topic=${state} state-path="lamp" payload-on="ON" payload-off="OFF">
+          <label><input type="checkbox" /> Lamp</label>
+        </mqtt-publish>
+        <label for="a11y-dimmer">Dimmer</label>
+        <mqtt-publish topic=${`${base}/dimmer`} state-topic=${state} state-path="dimmer"><input id="a11y-dimmer" type="range" min="0" max="100" /></mqtt-publish>
+        <mqtt-publish topic=${`${base}/mode`} state-topic=${state} state-path="mode">
+          <label>Mode <select><option>eco</option><option>comfort</option></select></label>
+        </mqtt-publish>
+        <mqtt-publish topic=${`${base}/note`} state-topic=${state} state-path="note"><label>Note <input type="text" /></label></mqtt-publish>
+        <mqtt-publish topic=${`${base}/fan`} payload="on"><button>Fan on</button></mqtt-publish>
+        <mqtt-publish topic=${`${base}/thermostat`} state-topic=${state}>
+          <form aria-label="Thermostat"><label>Setpoint <input name="setpoint" type="number" step="0.5" /></label><button>Set</button></form>
+        </mqtt-publish>
+      </section>
+    </mqtt-connection>`);
+    await connected(conn);
+    const publishers = Array.from(conn.querySelectorAll<MqttPublish>('mqtt-publish'));
+    await waitUntil(() => conn.querySelector<HTMLInputElement>('#a11y-dimmer')!.value === '60', 'no state shown');
+    for (const el of publishers) await expect(el).to.be.accessible();
+    await expect(conn).to.be.accessible();
+    // display: contents leaves no box and no node in the tree: the label association is untouched.
+    for (const el of publishers) expect(getComputedStyle(el).display).to.equal('contents');
+    for (const input of Array.from(conn.querySelectorAll<HTMLInputElement>('input, select'))) expect(input.labels, input.outerHTML).to.have.length(1);
+    const controls = await tree('#controls');
+    const node = (role: string, name: string) => find(controls, (n) => n.role === role && n.name === name);
+    expect(node('checkbox', 'Lamp'), 'checkbox named by its label').to.include({ checked: true });
+    expect(node('slider', 'Dimmer'), 'range named by label for=').to.include({ value: 60 });
+    expect(find(controls, (n) => n.role === 'combobox' && /^Mode/.test(n.name ?? ''))).to.include({ value: 'comfort' });
+    expect(find(controls, (n) => n.role === 'textbox' && /Note/.test(n.name ?? ''))).to.include({ value: 'hi' });
+    expect(node('button', 'Fan on')).to.not.equal(null);
+    expect(node('form', 'Thermostat')).to.not.equal(null);
+    expect(find(controls, (n) => n.role === 'spinbutton' && /Setpoint/.test(n.name ?? ''))).to.include({ value: 21.5 });
+    // Clicking the label still toggles the box (and publishes: a command waits for its state).
+    const lamp = publishers[0];
+    lamp.querySelector('label')!.click();
+    expect(lamp.querySelector('input')!.checked).to.be.false;
+    expect(lamp.matches(':state(pending)')).to.be.true;
+    await brokerPublish({ topic: state, payload: '', retain: true });
+  });
+});
