@@ -38,8 +38,9 @@ export interface ChartSeries {
  * are not numbers are reported and skipped; `true`/`false` are drawn as 1/0. Labels are set as
  * text, never as HTML.
  *
- * Import it on its own, so that pages without charts do not load uPlot: `import 'mqtt-elements/chart'`
- * (also defines the other elements), or from a CDN `dist/mqtt-elements-chart.min.js`.
+ * It has an entry of its own, so that pages without charts do not load uPlot: `mqtt-elements/chart`
+ * from npm (which defines the other elements too), or `dist/mqtt-elements-chart.min.js` next to the
+ * CDN bundle.
  *
  * @tag mqtt-chart
  * @summary A live time series of a topic's values (one line per matching topic).
@@ -217,7 +218,9 @@ export class MqttChart extends MqttSubscriberElement {
   private formatter: Intl.NumberFormat | undefined;
 
   /** The uPlot instance while the element is in a document, for code that needs it (hooks, cursor sync). @readonly */
-  get plot(): uPlot | undefined {
+  // Typed through import() so that the declaration file needs no default import of uPlot's
+  // `export =` types (which projects without esModuleInterop could not read).
+  get plot(): import('uplot') | undefined {
     return this.uplot;
   }
 
