@@ -79,7 +79,8 @@ export class MqttChart extends MqttSubscriberElement {
     }
     .uplot {
       line-height: 1.5;
-      width: min-content;
+      /* The legend wraps at the element's width, not at the plot's (whose size is fitted after it). */
+      width: 100%;
     }
     .u-wrap {
       position: relative;
@@ -270,13 +271,6 @@ export class MqttChart extends MqttSubscriberElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (!this.resizer) {
-      this.resizer = new ResizeObserver(() => {
-        this.unfitted = true;
-        this.schedule();
-      });
-      this.resizer.observe(this.box());
-    }
     if (this.rebuild) this.schedule();
   }
 
@@ -318,6 +312,14 @@ export class MqttChart extends MqttSubscriberElement {
 
   private draw(): void {
     if (!this.isConnected || !this.hasUpdated) return;
+    // Observed from the first draw after each connection (the observer ends with the element's removal).
+    if (!this.resizer) {
+      this.resizer = new ResizeObserver(() => {
+        this.unfitted = true;
+        this.schedule();
+      });
+      this.resizer.observe(this.box());
+    }
     const now = Date.now();
     this.xRange = [(now - this.windowMs) / 1000, now / 1000];
     this.data.dropBefore(now - this.windowMs);
@@ -337,7 +339,11 @@ export class MqttChart extends MqttSubscriberElement {
       const plot = this.uplot;
       plot.batch(() => {
         const colours = this.colours();
-        for (; this.plotted < list.length; this.plotted++) plot.addSeries(this.seriesOptions(list[this.plotted].label, this.plotted, colours));
+        for (; this.plotted < list.length; this.plotted++) {
+          plot.addSeries(this.seriesOptions(list[this.plotted].label, this.plotted, colours));
+          // The legend may take another line.
+          this.unfitted = true;
+        }
         plot.setData(columns);
       });
     }
@@ -382,7 +388,9 @@ export class MqttChart extends MqttSubscriberElement {
       width: Math.max(0, box.clientWidth),
       height: Math.max(40, box.clientHeight - 30),
       pxAlign: false,
-      legend: { live: true },
+      // Labels only: a live legend shows "–" for every series until the pointer is over the plot; the
+      // latest values are in the accessible label.
+      legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true, range: () => this.xRange },
