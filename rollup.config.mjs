@@ -1,8 +1,12 @@
 // Builds on the output of `tsc -p tsconfig.build.json` (dist/*.js):
 // - dist/mqtt-elements.min.js: one self-contained ES module (lit + mqtt + the kit) for a
-//   <script type="module"> tag, no build step;
+//   <script type="module"> tag, no build step; it also exports the few lit and kit internals that
+//   the chart add-on needs (SHARED below);
+// - dist/mqtt-elements-chart.min.js: the `<mqtt-chart>` add-on (uPlot + the element), which takes
+//   lit and the kit from `./mqtt-elements.min.js` next to it: one copy of lit and of the kit on a
+//   page that loads both files, and loading the add-on alone loads the main bundle too;
 // - build/kit.min.js: the kit's own code alone (lit and mqtt left out), only to measure its size.
-// Both print their minified and gzip sizes.
+// All print their minified and gzip sizes.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { readFileSync } from 'node:fs';
@@ -34,13 +38,72 @@ function mqttAlone() {
   };
 }
 
+/** What the chart add-on imports from the main CDN bundle, besides the kit's public exports. */
+const SHARED = {
+  lit: ['LitElement', 'css', 'html'],
+  tslib: ['__decorate'],
+  'lit/decorators.js': ['property'],
+  './dist/elements/subscriber-element.js': ['MqttSubscriberElement'],
+  './dist/controllers/numbers.js': ['numbersFromStrings'],
+};
+const MAIN_ENTRY = 'mqtt-elements-cdn-entry';
+const MAIN = 'mqtt-elements-main';
+const dist = new URL('./dist/', import.meta.url).pathname;
+/** Set by the main bundle's build (rollup builds the configs in order): the names it exports. */
+let mainExports;
+
+/** The main bundle's entry: the kit (index.js) and the SHARED names. */
+function mainEntry() {
+  const code = [
+    "export * from './dist/index.js';",
+    ...Object.entries(SHARED).map(([from, names]) => `export { ${names.join(', ')} } from '${from}';`),
+  ].join('\n');
+  return {
+    name: 'main-entry',
+    resolveId: (id) => (id === MAIN_ENTRY ? id : null),
+    load: (id) => (id === MAIN_ENTRY ? code : null),
+    generateBundle(_options, bundle) {
+      mainExports = new Set(Object.values(bundle).flatMap((chunk) => (chunk.type === 'chunk' ? chunk.exports : [])));
+    },
+  };
+}
+
+/**
+ * For the chart add-on: lit and every kit module outside the chart's own files come from the main
+ * bundle. Fails the build if the add-on imports a name that the main bundle does not export.
+ */
+function sharedWithMain() {
+  const own = (id) => !id.startsWith(dist) || id === `${dist}chart.js` || id.startsWith(`${dist}chart/`) || id === `${dist}elements/mqtt-chart.js`;
+  return {
+    name: 'shared-with-main',
+    async resolveId(source, importer, options) {
+      if (/^(lit|@lit\/|tslib$)/.test(source)) return { id: MAIN, external: true };
+      if (!importer) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved && !own(resolved.id) ? { id: MAIN, external: true } : null;
+    },
+    generateBundle(_options, bundle) {
+      if (!mainExports) this.error('the main bundle must be built before the chart add-on');
+      for (const chunk of Object.values(bundle)) {
+        const missing = (chunk.importedBindings?.[MAIN] ?? chunk.importedBindings?.['./mqtt-elements.min.js'] ?? []).filter((name) => !mainExports.has(name));
+        if (missing.length) this.error(`the chart add-on imports ${missing.join(', ')}, which dist/mqtt-elements.min.js does not export: add them to SHARED in rollup.config.mjs`);
+      }
+    },
+  };
+}
+
 const minify = terser({ ecma: 2022, module: true, format: { comments: false } });
 
 export default [
   {
-    input: 'dist/index.js',
+    input: MAIN_ENTRY,
     output: { file: 'dist/mqtt-elements.min.js', format: 'es', sourcemap: true },
-    plugins: [nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }), minify, sizes('CDN bundle (lit + mqtt + kit)'), mqttAlone()],
+    plugins: [mainEntry(), nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }), minify, sizes('CDN bundle (lit + mqtt + kit)'), mqttAlone()],
+  },
+  {
+    input: 'dist/chart.js',
+    output: { file: 'dist/mqtt-elements-chart.min.js', format: 'es', sourcemap: true, paths: { [MAIN]: './mqtt-elements.min.js' } },
+    plugins: [sharedWithMain(), nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }), minify, sizes('CDN chart add-on (uPlot + chart)')],
   },
   {
     input: 'dist/index.js',

@@ -20,7 +20,7 @@ mkdirSync(app, { recursive: true });
 // dist/ is built already (prepack would build it again).
 const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root));
 const files = packed.files.map((file) => file.path);
-for (const needed of ['package.json', 'README.md', 'custom-elements.json', 'dist/index.js', 'dist/index.d.ts', 'dist/mqtt-elements.min.js', 'dist/react.js', 'dist/react.d.ts', 'dist/jsx.d.ts', 'dist/vue.d.ts', 'vscode.html-custom-data.json', 'web-types.json']) {
+for (const needed of ['package.json', 'README.md', 'custom-elements.json', 'dist/index.js', 'dist/index.d.ts', 'dist/mqtt-elements.min.js', 'dist/chart.js', 'dist/chart.d.ts', 'dist/chart-react.js', 'dist/mqtt-elements-chart.min.js', 'dist/react.js', 'dist/react.d.ts', 'dist/jsx.d.ts', 'dist/vue.d.ts', 'vscode.html-custom-data.json', 'web-types.json']) {
   check(files.includes(needed), `the tarball lacks ${needed}`);
 }
 check(!files.some((file) => file.startsWith('test/') || file.startsWith('demo/') || file.startsWith('src/')), 'the tarball holds test/, demo/ or src/ files');
@@ -41,15 +41,17 @@ writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch', priva
 // installed on this machine.
 run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', join(dir, packed.filename), 'react', 'react-dom', '@types/react', 'vue'], app);
 
-// Every entry of the exports map resolves, and the main one imports in Node (no DOM) without throwing.
+// Every entry of the exports map resolves, and the main one and the chart entry import in Node (no DOM) without throwing.
 const resolved = run(
   'node',
   [
     '--input-type=module',
     '-e',
-    `for (const entry of ['mqtt-elements', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/custom-elements.json'])
+    `for (const entry of ['mqtt-elements', 'mqtt-elements/chart', 'mqtt-elements/chart/react', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/mqtt-elements-chart.min.js', 'mqtt-elements/custom-elements.json'])
        console.log(import.meta.resolve(entry));
      const kit = await import('mqtt-elements');
+     const { MqttChart } = await import('mqtt-elements/chart');
+     if (typeof MqttChart !== 'function') throw new Error('mqtt-elements/chart exports no MqttChart');
      const { MqttValue } = await import('mqtt-elements/react');
      const { createElement } = await import('react');
      const { renderToString } = await import('react-dom/server');
@@ -57,8 +59,8 @@ const resolved = run(
   ],
   app
 ).trim().split('\n');
-check(resolved.length === 7 && resolved.slice(0, 6).every((url) => url.includes('/node_modules/mqtt-elements/')), `exports did not resolve: ${resolved.join(' ')}`);
-check(resolved[6] === 'function <mqtt-value></mqtt-value>', `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[6]}`);
+check(resolved.length === 10 && resolved.slice(0, 9).every((url) => url.includes('/node_modules/mqtt-elements/')), `exports did not resolve: ${resolved.join(' ')}`);
+check(resolved[9] === 'function <mqtt-value></mqtt-value>', `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[6]}`);
 
 // The types resolve for a TypeScript user, with the package's own .d.ts files.
 writeFileSync(
@@ -67,6 +69,12 @@ writeFileSync(
 import { MqttValue } from 'mqtt-elements/react';
 import 'mqtt-elements/vue';
 import 'mqtt-elements/jsx';
+import { MqttChart, type ChartSeries } from 'mqtt-elements/chart';
+export const chart: MqttChart = document.createElement('mqtt-chart');
+export const series: ChartSeries[] = chart.series;
+import { MqttChart as MqttChartComponent } from 'mqtt-elements/chart/react';
+export const wrappedChart = <MqttChartComponent topic="home/+room/temperature" maxPoints={500} onMqttError={(event) => event.detail.hint} />;
+export const rawChart = <mqtt-chart topic="a" max-points="500" window={60} />;
 const el: MqttConnection = document.createElement('mqtt-connection');
 el.addEventListener('mqtt-message', (event) => event.detail.topic satisfies string);
 export const message: MqttMessage | undefined = document.createElement('mqtt-value').message;

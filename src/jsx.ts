@@ -6,9 +6,30 @@
 import type { HTMLAttributes, Key, Ref } from 'react';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
+import type { MqttChart } from './chart.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
+
+/** The props of a raw `<mqtt-chart>` in React's JSX. */
+export interface MqttChartJsxProps extends HTMLAttributes<MqttChart> {
+  window?: Written<MqttChart['window']>;
+  maxPoints?: Written<MqttChart['maxPoints']>;
+  min?: Written<MqttChart['min']>;
+  max?: Written<MqttChart['max']>;
+  unit?: Written<MqttChart['unit']>;
+  digits?: Written<MqttChart['digits']>;
+  topic?: Written<MqttChart['topic']>;
+  qos?: Written<MqttChart['qos']>;
+  type?: Written<MqttChart['type']>;
+  path?: Written<MqttChart['path']>;
+  connection?: Written<MqttChart['connection']>;
+  'max-points'?: MqttChart['maxPoints'] | string;
+  'onmqtt-message'?: (event: MqttMessageEvent) => void;
+  'onmqtt-error'?: (event: MqttErrorEvent) => void;
+  ref?: Ref<MqttChart>;
+  key?: Key;
+}
 
 /** The props of a raw `<mqtt-connection>` in React's JSX. */
 export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
@@ -140,6 +161,7 @@ export interface MqttValueJsxProps extends HTMLAttributes<MqttValue> {
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
+      'mqtt-chart': MqttChartJsxProps;
       'mqtt-connection': MqttConnectionJsxProps;
       'mqtt-log': MqttLogJsxProps;
       'mqtt-publish': MqttPublishJsxProps;

@@ -5,9 +5,28 @@
 import type { DefineComponent, HTMLAttributes } from 'vue';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
+import type { MqttChart } from './chart.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
+
+/** The props of a raw `<mqtt-chart>` in a Vue template. */
+export interface MqttChartVueProps extends HTMLAttributes {
+  window?: Written<MqttChart['window']>;
+  maxPoints?: Written<MqttChart['maxPoints']>;
+  min?: Written<MqttChart['min']>;
+  max?: Written<MqttChart['max']>;
+  unit?: Written<MqttChart['unit']>;
+  digits?: Written<MqttChart['digits']>;
+  topic?: Written<MqttChart['topic']>;
+  qos?: Written<MqttChart['qos']>;
+  type?: Written<MqttChart['type']>;
+  path?: Written<MqttChart['path']>;
+  connection?: Written<MqttChart['connection']>;
+  'max-points'?: MqttChart['maxPoints'] | string;
+  onMqttMessage?: (event: MqttMessageEvent) => void;
+  onMqttError?: (event: MqttErrorEvent) => void;
+}
 
 /** The props of a raw `<mqtt-connection>` in a Vue template. */
 export interface MqttConnectionVueProps extends HTMLAttributes {
@@ -128,6 +147,7 @@ export interface MqttValueVueProps extends HTMLAttributes {
 
 declare module 'vue' {
   interface GlobalComponents {
+    'mqtt-chart': DefineComponent<MqttChartVueProps>;
     'mqtt-connection': DefineComponent<MqttConnectionVueProps>;
     'mqtt-log': DefineComponent<MqttLogVueProps>;
     'mqtt-publish': DefineComponent<MqttPublishVueProps>;

@@ -1,5 +1,5 @@
-import { expect } from '@open-wc/testing';
-import { fixtureShowsValue, loadFixture } from './helpers.js';
+import { expect, waitUntil } from '@open-wc/testing';
+import { brokerPublish, fixtureShowsValue, loadFixture, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 // dist/mqtt-elements.min.js is built by `npm test` before the browser tests run.
 describe('dist/mqtt-elements.min.js (the CDN bundle)', () => {
@@ -7,6 +7,29 @@ describe('dist/mqtt-elements.min.js (the CDN bundle)', () => {
     const { frame, doc } = await loadFixture('bundle.html');
     const value = await fixtureShowsValue(doc, 'bundle');
     expect(value.shadowRoot!.querySelector('[part=unit]')!.textContent).to.equal('°C');
+    frame.remove();
+  });
+});
+
+// dist/mqtt-elements-chart.min.js takes lit and the kit from dist/mqtt-elements.min.js next to it.
+describe('dist/mqtt-elements-chart.min.js (the CDN chart add-on)', () => {
+  it('draws a chart on a page that loads both files, with one copy of lit and of the kit', async () => {
+    const { frame, doc, win } = await loadFixture('chart-bundle.html');
+    await waitUntil(() => win.customElements.get('mqtt-chart'), 'the add-on defined no mqtt-chart', { timeout: 5000 });
+    // Both elements extend the same MqttSubscriberElement: the add-on brought no second kit or lit.
+    expect(Object.getPrototypeOf(win.customElements.get('mqtt-chart')!)).to.equal(Object.getPrototypeOf(win.customElements.get('mqtt-value')!));
+    const scripts = win.performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname).filter((path) => path.startsWith('/dist/'));
+    expect(scripts.sort()).to.deep.equal(['/dist/mqtt-elements-chart.min.js', '/dist/mqtt-elements.min.js']);
+    const chart = doc.querySelector('mqtt-chart') as HTMLElement & { topic: string; series: { points: number }[]; plot?: { width: number } };
+    const topic = uniqueTopic('chart-bundle');
+    chart.topic = topic;
+    await fixtureShowsValue(doc, 'chart-bundle');
+    const conn = doc.querySelector('mqtt-connection') as HTMLElement & { connect(): void; disconnect(): Promise<void> };
+    conn.connect();
+    await subscriptionsAtBroker(topic, 1);
+    await brokerPublish({ topic, payload: '{"celsius":19.96}' });
+    await waitUntil(() => chart.series[0]?.points === 1 && chart.plot?.width === 400, 'nothing drawn');
+    await conn.disconnect();
     frame.remove();
   });
 });

@@ -4,6 +4,8 @@ import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import type { MqttConnection as MqttConnectionElement, MqttMessage, MqttValue as MqttValueElement } from '../src/index.js';
 import { MqttConnection, MqttSubscribe, MqttValue } from '../src/react.js';
+import { MqttChart } from '../src/chart-react.js';
+import type { MqttChart as MqttChartElement } from '../src/chart.js';
 import { brokerClients, brokerPublish, brokerUrl, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** What the tests drive from outside the app: props, and what the handlers saw. */
@@ -110,5 +112,21 @@ describe('React 19', () => {
     await behaves(controls, first);
     expect(statuses).to.include('connected');
     await subscriptionsAtBroker(`${first}/none`, 0);
+  });
+
+  it('runs the mqtt-elements/chart/react wrapper', async () => {
+    const topic = uniqueTopic('react-chart');
+    const controls = mount(({ messages }) => (
+      <MqttConnection url={url}>
+        <MqttChart topic={`${topic}/+room`} maxPoints={10} unit="°C" digits={1} onMqttMessage={(event) => messages.push(event.detail)} />
+      </MqttConnection>
+    ));
+    await subscriptionsAtBroker(topic, 1);
+    await brokerPublish({ topic: `${topic}/kitchen`, payload: '21.5' });
+    const chart = () => container.querySelector<MqttChartElement>('mqtt-chart')!;
+    await waitUntil(() => chart().series[0]?.latest === 21.5, 'nothing drawn');
+    expect(chart().series[0].label).to.equal('kitchen');
+    expect(chart().maxPoints).to.equal(10);
+    expect(controls.messages).to.have.length(1);
   });
 });

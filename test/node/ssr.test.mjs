@@ -1,6 +1,7 @@
 // Server-side rendering and other Node code import the package with no DOM: that must not throw,
 // define nothing, and leave the DOM-free parts usable. Runs on the built package (dist/).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 test('importing the package in Node with no DOM does not throw', async () => {
@@ -35,6 +36,17 @@ test('mqtt-elements/react renders on the server and is marked for the client', a
   // React Server Components (Next.js) must leave the hook-using components to the client.
   const code = readFileSync(new URL('../../dist/react.js', import.meta.url), 'utf8').replace(/^(\s*\/\/.*\n)*\s*/, '');
   assert.ok(code.startsWith("'use client';"), 'dist/react.js starts with the use client directive');
+});
+
+test('the chart entry and its React component import and render in Node', async () => {
+  const { createElement } = await import('react');
+  const { renderToString } = await import('react-dom/server');
+  const { MqttChart } = await import('../../dist/chart.js');
+  assert.equal(typeof MqttChart, 'function');
+  const react = await import('../../dist/chart-react.js');
+  assert.match(renderToString(createElement(react.MqttChart, { topic: 'home/+room/temperature', maxPoints: 500 })), /<mqtt-chart[^>]*>/);
+  const code = readFileSync(new URL('../../dist/chart-react.js', import.meta.url), 'utf8').replace(/^(\s*\/\/.*\n)*\s*/, '');
+  assert.ok(code.startsWith("'use client';"), 'dist/chart-react.js starts with the use client directive');
 });
 
 test('Vue compiles mqtt-* tags as custom elements with the documented isCustomElement', async () => {

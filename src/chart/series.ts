@@ -1,0 +1,113 @@
+import { Ring } from './ring.js';
+
+/** One line of a chart: the points of one topic. */
+export interface Series {
+  /** The topic whose values these are. */
+  readonly topic: string;
+  /** What the legend shows: the named-wildcard values, else the topic. */
+  readonly label: string;
+  readonly ring: Ring;
+}
+
+/** Columns in uPlot's aligned form: shared x values (seconds), then one column per series. */
+export type AlignedColumns = [Float64Array | number[], ...(Float64Array | (number | null)[])[]];
+
+/**
+ * The series of a chart, one per topic, each in its own {@link Ring}; and their merge into the aligned
+ * columns uPlot draws (one x array shared by every series, `null` where a series has no point).
+ *
+ * DOM-free.
+ */
+export class SeriesSet {
+  private readonly byTopic = new Map<string, Series>();
+  private capacity: number;
+
+  constructor(
+    capacity: number,
+    /** At most this many series; points of further topics are refused. */
+    readonly maxSeries = Infinity
+  ) {
+    this.capacity = capacity;
+  }
+
+  /** The series in the order their topics first appeared. */
+  get list(): Series[] {
+    return [...this.byTopic.values()];
+  }
+
+  get size(): number {
+    return this.byTopic.size;
+  }
+
+  /**
+   * Adds a point to the series of `topic` (made on its first point, labelled `label`). Returns
+   * `false` when that would be one series too many (the point is not kept).
+   */
+  add(topic: string, label: string, time: number, value: number): boolean {
+    let series = this.byTopic.get(topic);
+    if (!series) {
+      if (this.byTopic.size >= this.maxSeries) return false;
+      series = { topic, label, ring: new Ring(this.capacity) };
+      this.byTopic.set(topic, series);
+    }
+    series.ring.push(time, value);
+    return true;
+  }
+
+  /** Keeps at most `capacity` points per series (the newest). */
+  setCapacity(capacity: number): void {
+    if (capacity === this.capacity) return;
+    this.capacity = capacity;
+    for (const [topic, series] of this.byTopic) this.byTopic.set(topic, { ...series, ring: series.ring.resized(capacity) });
+  }
+
+  /** Drops points older than `time` (series stay, empty or not, so that their colours stay put). */
+  dropBefore(time: number): void {
+    for (const series of this.byTopic.values()) series.ring.dropBefore(time);
+  }
+
+  clear(): void {
+    this.byTopic.clear();
+  }
+
+  /**
+   * The points in uPlot's aligned form, times in seconds. One series: its own columns. Several: the
+   * sorted union of their times, each series `null` where it has no point at a time.
+   */
+  aligned(): AlignedColumns {
+    const list = this.list;
+    if (list.length === 1) {
+      const { ring } = list[0];
+      const xs = new Float64Array(ring.length);
+      const ys = new Float64Array(ring.length);
+      for (let i = 0; i < ring.length; i++) {
+        xs[i] = ring.time(i) / 1000;
+        ys[i] = ring.value(i);
+      }
+      return [xs, ys];
+    }
+    let total = 0;
+    for (const { ring } of list) total += ring.length;
+    const all = new Float64Array(total);
+    let n = 0;
+    for (const { ring } of list) for (let i = 0; i < ring.length; i++) all[n++] = ring.time(i);
+    all.sort();
+    // The distinct times.
+    let distinct = 0;
+    for (let i = 0; i < total; i++) if (i === 0 || all[i] !== all[distinct - 1]) all[distinct++] = all[i];
+    const times = all.subarray(0, distinct);
+    const columns: AlignedColumns = [Array.from(times, (t) => t / 1000)];
+    for (const { ring } of list) {
+      const ys: (number | null)[] = new Array(distinct).fill(null);
+      // Both in time order: walk them together.
+      let at = 0;
+      for (let i = 0; i < ring.length; i++) {
+        const t = ring.time(i);
+        while (times[at] < t) at++;
+        ys[at] = ring.value(i);
+      }
+      columns.push(ys);
+    }
+    return columns;
+  }
+}

@@ -1,0 +1,85 @@
+import { expect } from '@open-wc/testing';
+import { Ring } from '../src/chart/ring.js';
+import { SeriesSet } from '../src/chart/series.js';
+
+const points = (ring: Ring) => Array.from({ length: ring.length }, (_, i) => [ring.time(i), ring.value(i)]);
+
+describe('Ring', () => {
+  it('keeps the newest points up to its capacity', () => {
+    const ring = new Ring(3);
+    expect(ring.last()).to.equal(undefined);
+    for (let i = 1; i <= 5; i++) ring.push(i * 10, i);
+    expect(ring.length).to.equal(3);
+    expect(points(ring)).to.deep.equal([
+      [30, 3],
+      [40, 4],
+      [50, 5],
+    ]);
+    expect(ring.last()).to.equal(5);
+  });
+
+  it('drops points older than a time, across the wrap-around', () => {
+    const ring = new Ring(4);
+    for (let i = 1; i <= 6; i++) ring.push(i, i);
+    ring.dropBefore(5);
+    expect(points(ring)).to.deep.equal([
+      [5, 5],
+      [6, 6],
+    ]);
+    ring.push(7, 7);
+    ring.push(8, 8);
+    ring.push(9, 9);
+    expect(points(ring).map(([t]) => t)).to.deep.equal([6, 7, 8, 9]);
+    ring.dropBefore(100);
+    expect(ring.length).to.equal(0);
+    ring.push(10, 1);
+    expect(points(ring)).to.deep.equal([[10, 1]]);
+  });
+
+  it('resizes keeping the newest points', () => {
+    const ring = new Ring(5);
+    for (let i = 0; i < 5; i++) ring.push(i, i);
+    expect(points(ring.resized(2))).to.deep.equal([
+      [3, 3],
+      [4, 4],
+    ]);
+    expect(ring.resized(10).length).to.equal(5);
+  });
+
+  it('stays bounded under a long stream', () => {
+    const ring = new Ring(1000);
+    for (let i = 0; i < 100_000; i++) ring.push(i, i);
+    expect(ring.length).to.equal(1000);
+    expect(ring.capacity).to.equal(1000);
+    expect(ring.time(0)).to.equal(99_000);
+  });
+});
+
+describe('SeriesSet', () => {
+  it('aligns several series on the union of their times, in seconds', () => {
+    const set = new SeriesSet(10);
+    set.add('a', 'A', 1000, 1);
+    set.add('b', 'B', 1000, 10);
+    set.add('a', 'A', 2000, 2);
+    set.add('b', 'B', 3000, 30);
+    expect(set.aligned().map((column) => Array.from(column))).to.deep.equal([
+      [1, 2, 3],
+      [1, 2, null],
+      [10, null, 30],
+    ]);
+  });
+
+  it('gives one series its own columns, and refuses series beyond its limit', () => {
+    const set = new SeriesSet(2, 1);
+    set.add('a', 'A', 1000, 1);
+    set.add('a', 'A', 2000, 2);
+    set.add('a', 'A', 3000, 3);
+    expect(set.add('b', 'B', 3000, 3)).to.be.false;
+    expect(set.aligned().map((column) => Array.from(column))).to.deep.equal([
+      [2, 3],
+      [2, 3],
+    ]);
+    set.setCapacity(1);
+    expect(set.list[0].ring.length).to.equal(1);
+  });
+});
