@@ -116,8 +116,9 @@ describe('<mqtt-chart>', () => {
   });
 
   it('follows the size of its container', async () => {
-    const { base, el } = await mount((b) => html`<div style="width: 400px"><mqtt-chart topic=${b} style="height: 300px"></mqtt-chart></div>`);
-    await brokerPublish({ topic: base, payload: '1' });
+    // A wildcard filter, so that the chart has a legend to fit under the plot.
+    const { base, el } = await mount((b) => html`<div style="width: 400px"><mqtt-chart topic=${`${b}/+`} style="height: 300px"></mqtt-chart></div>`);
+    await brokerPublish({ topic: `${base}/a`, payload: '1' });
     await waitUntil(() => el.plot?.width === 400 && el.plot.height === 300 - el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight, `size ${el.plot?.width}x${el.plot?.height}`, {
       timeout: 3000,
     });

@@ -14,6 +14,8 @@ const MAX_MAX_POINTS = 100_000;
 const MAX_SERIES = 20;
 /** The aria-label is rewritten at most this often, so that screen readers are not flooded. */
 const LABEL_EVERY_MS = 1000;
+/** The shortest span a young chart shows, ms. */
+const MIN_SPAN_MS = 20_000;
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7'];
 
 /** What the chart knows about one of its series (a read-only snapshot). */
@@ -30,8 +32,10 @@ export interface ChartSeries {
 
 /**
  * A time series of a topic's numeric values, drawn with uPlot. A filter with wildcards draws one
- * series per matching topic, labelled by its named-wildcard values (`home/+room/temperature` gives
- * `kitchen`, `bedroom`, ...) or else by the topic. Each series keeps at most `max-points` points in a
+ * series per matching topic, labelled in a legend by its named-wildcard values
+ * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic; a filter without
+ * wildcards has no legend. The time axis spans `window` seconds, or from the first point while the
+ * chart is younger than that (at least 20 s). Each series keeps at most `max-points` points in a
  * ring buffer and none older than `window` seconds, so memory stays bounded however long it runs;
  * however fast messages arrive, the chart redraws at most once per animation frame. It fills its
  * own box (default height 240px: size it with CSS) and follows its container's size. Payloads that
@@ -217,6 +221,8 @@ export class MqttChart extends MqttSubscriberElement {
   private range: [number | undefined, number | undefined] = [undefined, undefined];
   private xRange: [number, number] = [0, 1];
   private formatter: Intl.NumberFormat | undefined;
+  private timeFormat: Intl.DateTimeFormat | undefined;
+  private timeFormatKey = '';
 
   /** The uPlot instance while the element is in a document, for code that needs it (hooks, cursor sync). @readonly */
   // Typed through import() so that the declaration file needs no default import of uPlot's
@@ -321,9 +327,13 @@ export class MqttChart extends MqttSubscriberElement {
       this.resizer.observe(this.box());
     }
     const now = Date.now();
-    this.xRange = [(now - this.windowMs) / 1000, now / 1000];
     this.data.dropBefore(now - this.windowMs);
     const columns = this.data.aligned() as uPlot.AlignedData;
+    // A young chart spans from its first point (at least MIN_SPAN) instead of drawing a stub at the
+    // right edge of an empty window; once the window is full, it slides.
+    const oldest = columns[0]?.[0];
+    const start = oldest === undefined ? now - this.windowMs : Math.max(now - this.windowMs, Math.min(oldest * 1000, now - MIN_SPAN_MS));
+    this.xRange = [start / 1000, now / 1000];
     const list = this.data.list;
     if (this.rebuild || !this.uplot) {
       this.uplot?.destroy();
@@ -388,9 +398,12 @@ export class MqttChart extends MqttSubscriberElement {
       width: Math.max(0, box.clientWidth),
       height: Math.max(40, box.clientHeight - 30),
       pxAlign: false,
+      // Room on the right for the half of the last time label that would stick out.
+      padding: [8, 32, 0, 0],
       // Labels only: a live legend shows "–" for every series until the pointer is over the plot; the
       // latest values are in the accessible label.
-      legend: { live: false },
+      // A filter without wildcards has one series whose label is the topic the page already names.
+      legend: { live: false, show: /[+#]/.test(this.topic ?? '') },
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true, range: () => this.xRange },
@@ -404,7 +417,8 @@ export class MqttChart extends MqttSubscriberElement {
         },
       },
       axes: [
-        { ...axis },
+        // Clock times are wide ("12:04:30 PM"): ticks at least 100 px apart.
+        { ...axis, space: 100, values: (_self, splits) => this.formatTimes(splits) },
         {
           ...axis,
           values: (_self, splits) => splits.map((v) => this.format(v)),
@@ -433,6 +447,17 @@ export class MqttChart extends MqttSubscriberElement {
   /** The series colours from `--mqtt-chart-color-1` ... `-8`, else the palette. */
   private colours(style = getComputedStyle(this)): string[] {
     return PALETTE.map((fallback, i) => style.getPropertyValue(`--mqtt-chart-color-${i + 1}`).trim() || fallback);
+  }
+
+  /** Clock times for the x axis, with seconds while the span is short. */
+  private formatTimes(splits: number[]): string[] {
+    const seconds = splits.length > 1 && splits[splits.length - 1] - splits[0] <= 180;
+    const key = seconds ? 'seconds' : 'minutes';
+    if (this.timeFormatKey !== key) {
+      this.timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: 'numeric', minute: '2-digit', second: seconds ? '2-digit' : undefined });
+      this.timeFormatKey = key;
+    }
+    return splits.map((at) => this.timeFormat!.format(at * 1000));
   }
 
   private format(value: number): string {

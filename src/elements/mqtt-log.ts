@@ -18,7 +18,8 @@ interface LogLine {
  * A running log of the messages on a topic filter, newest first: time, topic and payload as text,
  * for dashboards and debugging without script. Keeps the last `limit` lines; renders at most once per
  * animation frame however fast messages arrive. Payloads are always shown as text, never as HTML. Not
- * a live region: a screen reader reads it when asked, not at message rate.
+ * a live region: a screen reader reads it when asked, not at message rate. It scrolls (give it a
+ * height) and can be focused to scroll with the keyboard (`tabindex="0"` unless the page sets one).
  *
  * @tag mqtt-log
  * @summary The latest messages of a topic filter, as a list.
@@ -52,7 +53,6 @@ export class MqttLog extends MqttSubscriberElement {
     }
     [part='time'],
     [part='topic'] {
-      opacity: 0.7;
       margin-inline-end: 0.5em;
     }
   `;
@@ -80,6 +80,12 @@ export class MqttLog extends MqttSubscriberElement {
   clear(): void {
     this.lines = [];
     this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The log scrolls: keyboard users must be able to reach it to scroll it.
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
