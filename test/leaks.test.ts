@@ -27,7 +27,7 @@ describe('no leaks', () => {
     const globals = countGlobalListeners();
     let peakAtBroker = 0;
     try {
-      const kinds = ['mqtt-value', 'mqtt-subscribe', 'mqtt-publish'] as const;
+      const kinds = ['mqtt-value', 'mqtt-subscribe', 'mqtt-publish', 'mqtt-log'] as const;
       const cycles = 10000;
       const batch = 100;
       for (let round = 0; round < cycles / batch; round++) {

@@ -107,3 +107,15 @@ test('the minimal page from the README shows values and the lamp', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the README shows the demo pages as they are', () => {
+  const readme = readFileSync(new URL('README.md', root), 'utf8');
+  const blocks = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const minimal = readFileSync(new URL('demo/minimal.html', root), 'utf8');
+  assert.ok(blocks.includes(minimal), 'README quotes demo/minimal.html in full');
+  // The dashboard's markup, from <mqtt-connection> to its end, without the file's indentation.
+  const html = readFileSync(new URL('demo/index.html', root), 'utf8');
+  const markup = /^( *)<mqtt-connection[\s\S]*?^\1<\/mqtt-connection>$/m.exec(html);
+  const dedented = markup[0].replace(new RegExp(`^${markup[1]}`, 'gm'), '');
+  assert.ok(blocks.includes(`${dedented}\n`), 'README quotes the markup of demo/index.html');
+});

@@ -19,7 +19,7 @@ const vsAttr = (el, name) => tag(el).attributes.find((a) => a.name === name);
 const wtAttr = (el, name) => element(el).attributes.find((a) => a.name === name);
 
 test('every element of the manifest is in both files, with its attributes and events', () => {
-  assert.deepEqual(elements.map((e) => e.tagName).sort(), ['mqtt-chart', 'mqtt-connection', 'mqtt-publish', 'mqtt-subscribe', 'mqtt-value']);
+  assert.deepEqual(elements.map((e) => e.tagName).sort(), ['mqtt-chart', 'mqtt-connection', 'mqtt-log', 'mqtt-publish', 'mqtt-subscribe', 'mqtt-value']);
   for (const el of elements) {
     const names = el.attributes.map((a) => a.name);
     assert.deepEqual(tag(el.tagName).attributes.map((a) => a.name), names, `${el.tagName}: VS Code attributes`);

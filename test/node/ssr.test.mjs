@@ -7,7 +7,7 @@ import { test } from 'node:test';
 test('importing the package in Node with no DOM does not throw', async () => {
   assert.equal(typeof globalThis.document, 'undefined');
   const kit = await import('../../dist/index.js');
-  for (const name of ['MqttConnection', 'MqttSubscribe', 'MqttPublish', 'MqttValue', 'MqttSession', 'defineElements']) {
+  for (const name of ['MqttConnection', 'MqttSubscribe', 'MqttPublish', 'MqttValue', 'MqttLog', 'MqttSession', 'defineElements']) {
     assert.ok(kit[name], `${name} is exported`);
   }
   assert.doesNotThrow(() => kit.defineElements(), 'defining without a DOM is a no-op');
