@@ -207,7 +207,6 @@ export class MqttChart extends MqttSubscriberElement {
   /** How many series the plot has (after its x series). */
   private plotted = 0;
   private resizer: ResizeObserver | undefined;
-  private frame = 0;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private labelTimer: ReturnType<typeof setTimeout> | undefined;
   private labelledAt = 0;
@@ -239,13 +238,11 @@ export class MqttChart extends MqttSubscriberElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Back in a document (or moved): draw again from the points kept.
-    if (this.hasUpdated) this.schedule();
+    if (this.hasUpdated) this.scheduleFrame();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
     clearInterval(this.ticker);
     this.ticker = undefined;
     clearTimeout(this.labelTimer);
@@ -277,7 +274,7 @@ export class MqttChart extends MqttSubscriberElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (this.rebuild) this.schedule();
+    if (this.rebuild) this.scheduleFrame();
   }
 
   protected override received(message: MqttMessage): void {
@@ -304,16 +301,12 @@ export class MqttChart extends MqttSubscriberElement {
       );
       return;
     }
-    this.schedule();
+    this.scheduleFrame();
   }
 
-  /** Draws at the next animation frame, once, however many messages arrive before it. */
-  private schedule(): void {
-    if (this.frame || !this.isConnected) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
+  /** Draws: at most once per animation frame, however many messages arrive (see scheduleFrame). */
+  protected override onFrame(): void {
+    this.draw();
   }
 
   private draw(): void {
@@ -322,7 +315,7 @@ export class MqttChart extends MqttSubscriberElement {
     if (!this.resizer) {
       this.resizer = new ResizeObserver(() => {
         this.unfitted = true;
-        this.schedule();
+        this.scheduleFrame();
       });
       this.resizer.observe(this.box());
     }
@@ -360,7 +353,7 @@ export class MqttChart extends MqttSubscriberElement {
     if (this.unfitted) this.fit();
     // While there are points, the window slides with the clock even when no message comes.
     if (list.length > 0 && this.ticker === undefined) {
-      this.ticker = setInterval(() => this.schedule(), Math.min(1000, Math.max(100, this.windowMs / 300)));
+      this.ticker = setInterval(() => this.scheduleFrame(), Math.min(1000, Math.max(100, this.windowMs / 300)));
     } else if (list.length === 0 && this.ticker !== undefined) {
       clearInterval(this.ticker);
       this.ticker = undefined;

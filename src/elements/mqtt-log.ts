@@ -68,7 +68,6 @@ export class MqttLog extends MqttSubscriberElement {
 
   /** The lines shown, newest first. */
   private lines: LogLine[] = [];
-  private framePending = false;
   private timeFormat: Intl.DateTimeFormat | undefined;
 
   /** The number of lines kept now. */
@@ -113,12 +112,7 @@ export class MqttLog extends MqttSubscriberElement {
     };
     this.lines.unshift(line);
     if (this.lines.length > this.validLimit()) this.lines.length = this.validLimit();
-    if (this.framePending) return;
-    this.framePending = true;
-    requestAnimationFrame(() => {
-      this.framePending = false;
-      this.requestUpdate();
-    });
+    this.scheduleFrame();
   }
 
   /** `limit` when it is a whole number of at least 1; anything else is reported and 50 is used. */

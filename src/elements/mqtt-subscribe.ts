@@ -43,7 +43,6 @@ export class MqttSubscribe extends MqttSubscriberElement {
   /** MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
   @property({ attribute: 'retain-handling', type: Number }) retainHandling: 0 | 1 | 2 = 0;
 
-  private framePending = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -66,17 +65,11 @@ export class MqttSubscribe extends MqttSubscriberElement {
   }
 
   protected override received(): void {
-    if (this.bind && !this.framePending) {
-      this.framePending = true;
-      requestAnimationFrame(() => {
-        this.framePending = false;
-        this.writeBinding();
-      });
-    }
+    if (this.bind) this.scheduleFrame();
   }
 
   /** Writes the latest value to the bound children. */
-  private writeBinding(): void {
+  protected override onFrame(): void {
     const bind = this.bind;
     if (!bind || !this.isConnected) return;
     try {

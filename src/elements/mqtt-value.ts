@@ -105,7 +105,6 @@ export class MqttValue extends MqttSubscriberElement {
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the last message came (or the element was connected, before any). */
   private quietSince = 0;
-  private framePending = false;
   /** ms between announcements; 0: not announcing. */
   private announceEvery = 0;
   /** The live region, once rendered. */
@@ -230,13 +229,7 @@ export class MqttValue extends MqttSubscriberElement {
     this.quietSince = message.receivedAt;
     if (this.hasAttribute('stale')) this.removeAttribute('stale');
     if (this.staleTimer === undefined) this.checkStale();
-    // Renders at most once per animation frame, however often messages arrive.
-    if (this.framePending) return;
-    this.framePending = true;
-    requestAnimationFrame(() => {
-      this.framePending = false;
-      this.requestUpdate();
-    });
+    this.scheduleFrame();
   }
 
   /**

@@ -36,6 +36,8 @@ export abstract class MqttSubscriberElement extends LitElement {
 
   protected readonly reporter = new ErrorReporter(this);
 
+  private frame = 0;
+
   /**
    * The last problem (invalid topic, payload that cannot be decoded, refused subscription) as a
    * sentence with its hint; reflected as the `error` attribute, cleared by the next good message.
@@ -70,6 +72,24 @@ export abstract class MqttSubscriberElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     numbersFromStrings(this, ['qos'], changed);
+  }
+
+  /**
+   * Calls {@link onFrame} at the next animation frame: once, however many times this is called
+   * before then. This is how every subscriber renders at most once per frame, whatever the message
+   * rate. (A frame due when the element leaves the page still runs; what it does checks for that.)
+   */
+  protected scheduleFrame(): void {
+    if (this.frame || !this.isConnected) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.onFrame();
+    });
+  }
+
+  /** What a frame asked for with {@link scheduleFrame} does: an update, unless overridden. */
+  protected onFrame(): void {
+    this.requestUpdate();
   }
 
   /** What to subscribe to now; read on every update. */
