@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
-import type { MqttConnection, MqttPublish, MqttValue } from '../src/index.js';
+import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
 import { brokerPublish, brokerUrl, connected, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** A node of Chromium's accessibility tree, as screen readers are given it. */
@@ -113,5 +113,29 @@ describe('accessibility', () => {
     expect(lamp.querySelector('input')!.checked).to.be.false;
     expect(lamp.matches(':state(pending)')).to.be.true;
     await brokerPublish({ topic: state, payload: '', retain: true });
+  });
+
+  it('<mqtt-subscribe> and <mqtt-log>: bound values reach the tree; the page passes axe', async () => {
+    const topic = uniqueTopic('a11y-subscribe');
+    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
+      <section id="bound" aria-label="Bound">
+        <mqtt-subscribe topic=${topic} type="boolean" bind="checked" target="input"><label><input type="checkbox" /> Window open</label></mqtt-subscribe>
+        <mqtt-log topic=${topic} aria-label="Window messages" style="height: 5rem"></mqtt-log>
+      </section>
+    </mqtt-connection>`);
+    await subscriptionsAtBroker(topic, 1);
+    await brokerPublish({ topic, payload: 'true' });
+    const log = conn.querySelector<MqttLog>('mqtt-log')!;
+    await waitUntil(() => conn.querySelector('input')!.checked && log.size === 1, 'value not bound');
+    await expect(conn.querySelector<MqttSubscribe>('mqtt-subscribe')!).to.be.accessible();
+    await expect(log).to.be.accessible();
+    await expect(conn).to.be.accessible();
+    const bound = await tree('#bound');
+    expect(find(bound, (n) => n.role === 'checkbox' && n.name === 'Window open')).to.include({ checked: true });
+    // The log is not live: a busy topic does not talk over the page.
+    const live: AxNode[] = [];
+    find(bound, (node) => (node.live && node.live !== 'off' ? (live.push(node), false) : false));
+    expect(live).to.have.length(0);
+    expect(texts(bound)).to.include('true');
   });
 });
