@@ -314,6 +314,33 @@ describe('<mqtt-publish state-topic>', () => {
     expect(pending(el)).to.be.true;
   });
 
+  it('shows a state that came before its control: a control added later, a custom control defined later', async () => {
+    await brokerPublish({ topic: state, payload: 'ON', retain: true });
+    const el = await mount((c, s) => html`<mqtt-publish topic=${c} state-topic=${s} payload-on="ON" payload-off="OFF"></mqtt-publish>`);
+    await waitUntil(() => el.state === 'ON', 'no state');
+    // As a framework renders the control after the element: it shows the state it missed.
+    const label = document.createElement('label');
+    label.innerHTML = '<input type="checkbox"> Lamp';
+    el.append(label);
+    await waitUntil(() => el.querySelector('input')!.checked, 'a control added later did not show the state');
+    label.remove();
+    const tag = `late-switch-${Math.random().toString(36).slice(2, 8)}`;
+    el.append(document.createElement(tag));
+    await sleep(20);
+    customElements.define(tag, class extends StateSwitch {});
+    await waitUntil(() => (el.querySelector(tag) as StateSwitch).checked, 'a custom control defined later did not show the state');
+    await brokerPublish({ topic: state, payload: '', retain: true });
+  });
+
+  it('is not pending after a command that could not be published', async () => {
+    const el = await mount((c, s) => html`<mqtt-publish topic=${`${c}/+`} state-topic=${s}><button>Go</button></mqtt-publish>`);
+    const error = oneEvent(el, 'mqtt-error');
+    el.querySelector('button')!.click();
+    expect((await error).detail.hint).to.contain('one exact topic');
+    expect(pending(el), 'pending after a refused publish').to.be.false;
+    expect(timedOut(el)).to.be.false;
+  });
+
   it('reports a bad confirm-timeout and state-topic with hints, and uses the default', async () => {
     const el = await mount((c) => html`<mqtt-publish topic=${c}><input type="checkbox" aria-label="x" /></mqtt-publish>`, 0);
     const error = oneEvent(el, 'mqtt-error');

@@ -42,7 +42,7 @@ async function mount<T extends Element>(el: T): Promise<T> {
 /** Waits until `conn` is connected and the broker has acknowledged everything it sent (subscriptions are active). */
 async function settled(conn: MqttConnection): Promise<void> {
   await connected(conn, 3000);
-  // The kit sends the subscriptions asked for in one task in the next task.
+  // The kit sends the subscriptions asked for together once the microtasks run; give them a moment.
   await sleep(20);
   await waitUntil(() => Object.keys(conn.client?.outgoing ?? {}).length === 0, 'the broker did not acknowledge', { timeout: 3000, interval: 5 });
 }
@@ -286,6 +286,32 @@ for (const config of CONFIGS) {
         expect(fromNever.map((m) => m.value)).to.deep.equal(['live']);
         await conn.publish(topic, '', { qos: 1, retain: true });
         for (const c of [never, always, conn]) await c.disconnect();
+      });
+
+      it('takes MQTT 5 options set as strings by a framework before the first update', async () => {
+        const topic = uniqueTopic('framework-options');
+        const conn = await withRetained(topic);
+        // As React and Vue set them: properties, as strings, before the element is in the page. It
+        // subscribes as it connects, before its first update reads them: MQTT.js used to end the
+        // connection over a string retain handling.
+        const sub = document.createElement('mqtt-subscribe');
+        Object.assign(sub, { topic, retainHandling: '2', noLocal: 'false', retainAsPublished: 'true', qos: '1' });
+        const got = messages(sub);
+        const reader = create();
+        reader.append(sub);
+        await mount(reader);
+        await settled(reader);
+        let drops = 0;
+        reader.addEventListener('mqtt-disconnect', () => drops++);
+        await conn.publish(topic, '"live"', { qos: 1 });
+        await waitUntil(() => got.length >= 1, 'no live message');
+        await sleep(50);
+        expect(got.map((m) => m.value), 'no retained message with retain-handling 2').to.deep.equal(['live']);
+        expect(drops).to.equal(0);
+        expect(reader.status).to.equal('connected');
+        expect(sub.error).to.equal(undefined);
+        await conn.publish(topic, '', { qos: 1, retain: true });
+        for (const c of [reader, conn]) await c.disconnect();
       });
     } else {
       it('publishes <mqtt-publish>.properties over MQTT 3.1.1 without them', async () => {

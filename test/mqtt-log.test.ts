@@ -72,8 +72,12 @@ describe('<mqtt-log>', () => {
     const { topic, el } = await mount((t) => html`<mqtt-log topic=${t} limit="lots"></mqtt-log>`);
     await waitUntil(() => el.error?.includes('limit="lots"'));
     expect(el.error).to.include('such as limit="20"');
-    await brokerPublish({ topic, payload: 'still here' });
-    await waitUntil(() => payloads(el)[0] === 'still here');
+    // A wrong setting is reported when it is set, not again with every message.
+    let errors = 0;
+    el.addEventListener('mqtt-error', () => errors++);
+    await brokerPublish({ topic, payload: 'still here', count: 3 });
+    await waitUntil(() => el.size === 3 && payloads(el)[0] === 'still here');
+    expect(errors).to.equal(0);
     el.limit = 3;
     await el.updateComplete;
     expect(el.error).to.equal(undefined);

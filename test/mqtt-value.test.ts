@@ -190,6 +190,20 @@ describe('<mqtt-value>', () => {
       expect(value.closest('[aria-live], [role="status"], [role="log"], [role="alert"]')).to.equal(null);
     });
 
+    it('reads announce set as a string by a framework as the attribute would be', async () => {
+      const { el } = await mount((t) => html`<mqtt-value topic=${t}></mqtt-value>`);
+      // React and Vue set announce="false" and announce="10" as the strings 'false' and '10'.
+      el.announce = 'false' as never;
+      await el.updateComplete;
+      expect(el.announce).to.equal(false);
+      expect(region(el)).to.equal(null);
+      el.announce = '10' as never;
+      await el.updateComplete;
+      expect(el.announce).to.equal(10);
+      expect(region(el)).to.not.equal(null);
+      expect(el.error).to.equal(undefined);
+    });
+
     it('speaks a burst of 100 messages at most a few times, ending on the last value, and does not repeat it', async () => {
       const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} announce="1" unit="W" locale="en"></mqtt-value>`);
       await el.updateComplete;

@@ -106,9 +106,11 @@ export class SubscriptionController implements ReactiveController {
       qos: checkQos(request.qos, this.options.reporter),
       type: checkType(request.type, this.options.reporter),
       path: request.path || undefined,
-      noLocal: request.noLocal,
-      retainAsPublished: request.retainAsPublished,
-      retainHandling: request.retainHandling as 0 | 1 | 2 | undefined,
+      // Subscribing can come before the host's first update has read framework strings ('1', 'true'):
+      // MQTT.js ends the connection over an option of the wrong type.
+      noLocal: asBoolean(request.noLocal),
+      retainAsPublished: asBoolean(request.retainAsPublished),
+      retainHandling: asRetainHandling(request.retainHandling),
       onError: (error: HintedError) => this.options.reporter.report(error),
     };
   }
@@ -119,6 +121,16 @@ export class SubscriptionController implements ReactiveController {
     this.session = undefined;
     this.key = '';
   }
+}
+
+function asBoolean(value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value !== 'false' : Boolean(value);
+}
+
+function asRetainHandling(value: unknown): 0 | 1 | 2 | undefined {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return number === 0 || number === 1 || number === 2 ? number : undefined;
 }
 
 /** A QoS attribute as 0, 1 or 2; anything else is reported and read as 0. */

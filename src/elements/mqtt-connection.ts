@@ -188,7 +188,6 @@ export class MqttConnection extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    adoptBlockDisplay(this);
     if (!this.hasAttribute('status')) this.setAttribute('status', this.currentStatus);
     clearTimeout(this.closeTimer);
     this.closeTimer = undefined;
@@ -200,6 +199,7 @@ export class MqttConnection extends ReactiveElement {
       this.active = true;
       this.requestUpdate();
     }
+    adoptBlockDisplay(this);
   }
 
   override disconnectedCallback(): void {
@@ -213,7 +213,10 @@ export class MqttConnection extends ReactiveElement {
     this.session.hold(true);
     this.closeTimer = setTimeout(() => {
       this.closeTimer = undefined;
-      if (!this.isConnected) void this.disconnect();
+      if (this.isConnected) return;
+      void this.disconnect();
+      // Closed: nothing waits for the element to come back (a later connect() works as usual).
+      this.session.hold(false);
     });
   }
 
@@ -325,13 +328,19 @@ let blockDisplay: CSSStyleSheet | undefined;
  * specificity, so that any rule of the page wins (as it would over `:host`).
  */
 function adoptBlockDisplay(el: HTMLElement): void {
-  const root = el.getRootNode();
-  if (!(root instanceof Document || root instanceof ShadowRoot) || typeof CSSStyleSheet === 'undefined') return;
-  if (!blockDisplay) {
-    blockDisplay = new CSSStyleSheet();
-    blockDisplay.replaceSync(':where(mqtt-connection) { display: block; }');
+  // Document or ShadowRoot, also from another window (a frame), where instanceof would fail.
+  const root = el.getRootNode() as Node & Partial<DocumentOrShadowRoot>;
+  if (!root.adoptedStyleSheets || typeof CSSStyleSheet === 'undefined') return;
+  try {
+    if (!blockDisplay) {
+      blockDisplay = new CSSStyleSheet();
+      blockDisplay.replaceSync(':where(mqtt-connection) { display: block; }');
+    }
+    if (!root.adoptedStyleSheets.includes(blockDisplay)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, blockDisplay];
+  } catch {
+    // Another document than the one the sheet was made for (a frame, a document made by script):
+    // the element works, displayed inline unless the page styles it.
   }
-  if (!root.adoptedStyleSheets.includes(blockDisplay)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, blockDisplay];
 }
 
 declare global {

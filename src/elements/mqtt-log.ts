@@ -68,6 +68,8 @@ export class MqttLog extends MqttSubscriberElement {
 
   /** The lines shown, newest first. */
   private lines: LogLine[] = [];
+  /** `limit` if valid. */
+  private kept = DEFAULT_LIMIT;
   private timeFormat: Intl.DateTimeFormat | undefined;
 
   /** The number of lines kept now. */
@@ -91,7 +93,10 @@ export class MqttLog extends MqttSubscriberElement {
     super.willUpdate(changed);
     numbersFromStrings(this, ['limit'], changed);
     if (changed.has('locale')) this.timeFormat = undefined;
-    if (changed.has('limit')) this.lines = this.lines.slice(0, this.validLimit());
+    if (changed.has('limit')) {
+      this.kept = this.validLimit();
+      this.lines = this.lines.slice(0, this.kept);
+    }
   }
 
   protected override render() {
@@ -111,7 +116,7 @@ export class MqttLog extends MqttSubscriberElement {
       text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text,
     };
     this.lines.unshift(line);
-    if (this.lines.length > this.validLimit()) this.lines.length = this.validLimit();
+    if (this.lines.length > this.kept) this.lines.length = this.kept;
     this.scheduleFrame();
   }
 

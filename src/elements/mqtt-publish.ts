@@ -130,6 +130,8 @@ export class MqttPublish extends LitElement {
   /** Whether the control waits to show the confirmed state until the user lets go of it. */
   private stateDeferred = false;
   private confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Where the last command stands, as shown by the custom states. */
+  private commandState: 'pending' | 'timeout' | undefined;
   /** `confirm-timeout` if valid. */
   private confirmWait = DEFAULT_CONFIRM_TIMEOUT;
   /** Set while the element writes a state into its control: events that causes are no commands. */
@@ -159,7 +161,7 @@ export class MqttPublish extends LitElement {
     super.disconnectedCallback();
     // No confirmation will come to an element that left the page.
     this.stopWaiting();
-    this.internals.states.delete('pending');
+    if (this.commandState === 'pending') this.setCommandState(undefined);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -180,7 +182,8 @@ export class MqttPublish extends LitElement {
   }
 
   protected override render() {
-    return html`<slot></slot>`;
+    // A control added after the state came (a framework renders it later) shows it at once.
+    return html`<slot @slotchange=${() => this.showConfirmed()}></slot>`;
   }
 
   /** @internal Handles the trigger events of the controls inside. */
@@ -214,16 +217,22 @@ export class MqttPublish extends LitElement {
   private commandSent(): void {
     if (this.stateFilter === undefined) return;
     this.stateDeferred = false;
-    this.internals.states.delete('timeout');
-    this.internals.states.add('pending');
+    this.setCommandState('pending');
     clearTimeout(this.confirmTimer);
     this.confirmTimer = setTimeout(() => this.confirmTimedOut(), this.confirmWait);
   }
 
+  /** A command that could not be published waits for no state: the control shows the confirmed one. */
+  private commandFailed(): void {
+    if (this.commandState !== 'pending') return;
+    this.stopWaiting();
+    this.setCommandState(undefined);
+    this.showConfirmed();
+  }
+
   private confirmTimedOut(): void {
     this.confirmTimer = undefined;
-    this.internals.states.delete('pending');
-    this.internals.states.add('timeout');
+    this.setCommandState('timeout');
     this.showConfirmed();
   }
 
@@ -234,8 +243,7 @@ export class MqttPublish extends LitElement {
     this.reporter.clear();
     this.confirmed = { value: message.value };
     this.stopWaiting();
-    this.internals.states.delete('pending');
-    this.internals.states.delete('timeout');
+    this.setCommandState(undefined);
     this.showConfirmed();
   }
 
@@ -248,7 +256,12 @@ export class MqttPublish extends LitElement {
     }
     this.stateDeferred = false;
     const control = firstControl(this);
-    if (!control) return;
+    if (!control) {
+      // A custom control that is not defined yet has no value or checked to set: wait for it.
+      const undefinedControl = this.querySelector(':not(:defined)');
+      if (undefinedControl) void customElements.whenDefined(undefinedControl.localName).then(() => this.showConfirmed());
+      return;
+    }
     this.showingState = true;
     try {
       showState(control, this.confirmed.value, this.payloadOn, this.payloadOff);
@@ -262,8 +275,24 @@ export class MqttPublish extends LitElement {
     this.confirmed = undefined;
     this.stateDeferred = false;
     this.stopWaiting();
-    this.internals.states.delete('pending');
-    this.internals.states.delete('timeout');
+    this.setCommandState(undefined);
+  }
+
+  /**
+   * Shows where the last command stands as a custom state (`:state(pending)`, `:state(timeout)`).
+   * Where the browser has no custom states (Safari before 17.4), commands still work, unstyled.
+   */
+  private setCommandState(state: 'pending' | 'timeout' | undefined): void {
+    this.commandState = state;
+    const states = this.internals.states as CustomStateSet | undefined;
+    try {
+      for (const name of ['pending', 'timeout'] as const) {
+        if (name === state) states?.add(name);
+        else states?.delete(name);
+      }
+    } catch {
+      // Chromium before 125 only took names that start with --.
+    }
   }
 
   private stopWaiting(): void {
@@ -325,6 +354,7 @@ export class MqttPublish extends LitElement {
       validateTopic(topic);
     } catch (error) {
       this.reporter.report(error, 'topic');
+      this.commandFailed();
       throw error;
     }
     this.reporter.settle('topic');
@@ -345,6 +375,7 @@ export class MqttPublish extends LitElement {
       this.dispatchEvent(new MqttPublishEvent(this.lastPublished));
     } catch (error) {
       this.reporter.report(error);
+      this.commandFailed();
       throw error;
     }
   }

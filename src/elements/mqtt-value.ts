@@ -147,7 +147,9 @@ export class MqttValue extends MqttSubscriberElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    numbersFromStrings(this, ['digits', 'low', 'high', 'staleAfter', 'announce'], changed);
+    // Frameworks set announce="false" or "10" as strings: read them as the attribute would be.
+    if (typeof this.announce === 'string') this.announce = announceConverter.fromAttribute(this.announce);
+    numbersFromStrings(this, ['digits', 'low', 'high', 'staleAfter'], changed);
     if (changed.has('announce')) this.announceEvery = this.checkAnnounce();
     if (changed.has('map')) this.labels = this.parseMap();
     if (changed.has('digits')) this.digitsShown = this.validDigits();

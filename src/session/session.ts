@@ -99,7 +99,7 @@ const FINAL_REFUSALS = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c])
  */
 function sendNow(client: MqttClient): void {
   const stream = client.stream as { writableCorked?: number; uncork?: () => void } | undefined;
-  while (stream?.uncork && (stream.writableCorked ?? 0) > 0) stream.uncork();
+  for (let corked = stream?.uncork ? (stream.writableCorked ?? 0) : 0; corked > 0; corked--) stream!.uncork!();
 }
 
 /**
