@@ -82,4 +82,18 @@ describe('SeriesSet', () => {
     set.setCapacity(1);
     expect(set.list[0].ring.length).to.equal(1);
   });
+
+  it('makes room for a new topic by dropping a series silent for a whole window', () => {
+    const set = new SeriesSet(10, 2);
+    set.add('a', 'a', 1000, 1);
+    set.add('b', 'b', 2000, 2);
+    expect(set.add('c', 'c', 3000, 3), 'no room while both have points').to.be.false;
+    set.dropBefore(1500);
+    expect(set.hasPoints).to.be.true;
+    expect(set.add('c', 'c', 3000, 3), 'a is silent: it leaves').to.be.true;
+    expect(set.evictions).to.equal(1);
+    expect(set.list.map((series) => series.topic)).to.deep.equal(['b', 'c']);
+    set.dropBefore(10_000);
+    expect(set.hasPoints).to.be.false;
+  });
 });

@@ -268,6 +268,19 @@ describe('<mqtt-publish state-topic>', () => {
     expect(input.value).to.equal('mine');
   });
 
+  it('stops holding state back when the field being typed in is removed', async () => {
+    const el = await mount((c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><label>Name <input type="text" /></label></mqtt-publish>`);
+    el.querySelector('input')!.focus();
+    await sendKeys({ type: 'half' });
+    // A framework re-renders the control: the focused field goes (no focusout), a new one comes.
+    el.querySelector('label')!.remove();
+    const label = document.createElement('label');
+    label.innerHTML = 'Name <input type="text">';
+    el.append(label);
+    await brokerPublish({ topic: state, payload: 'theirs' });
+    await waitUntil(() => el.querySelector('input')!.value === 'theirs', 'the state stayed held back');
+  });
+
   it('does not change a select the user opened, and shows the state when it closes', async () => {
     const el = await mount(
       (c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><label>Mode <select><option>off</option><option>eco</option><option>comfort</option></select></label></mqtt-publish>`

@@ -46,12 +46,35 @@ export class SeriesSet {
   add(topic: string, label: string, time: number, value: number): boolean {
     let series = this.byTopic.get(topic);
     if (!series) {
-      if (this.byTopic.size >= this.maxSeries) return false;
+      if (this.byTopic.size >= this.maxSeries && !this.evictSilent()) return false;
       series = { topic, label, ring: new Ring(this.capacity) };
       this.byTopic.set(topic, series);
     }
     series.ring.push(time, value);
     return true;
+  }
+
+  /**
+   * Makes room by dropping a series with no point left (its topic was silent for a whole window).
+   * Series otherwise stay, so that colours do not move; `evictions` counts the times one left.
+   */
+  private evictSilent(): boolean {
+    for (const [topic, series] of this.byTopic) {
+      if (series.ring.length > 0) continue;
+      this.byTopic.delete(topic);
+      this.evictions++;
+      return true;
+    }
+    return false;
+  }
+
+  /** How many series were dropped to make room for new topics (the plot then rebuilds its series). */
+  evictions = 0;
+
+  /** Whether any series has a point. */
+  get hasPoints(): boolean {
+    for (const series of this.byTopic.values()) if (series.ring.length > 0) return true;
+    return false;
   }
 
   /** Keeps at most `capacity` points per series (the newest). */

@@ -38,6 +38,8 @@ export class InteractionController implements ReactiveController {
   private pointer = false;
   private typing = false;
   private selectOpen = false;
+  /** The field typed in last, while typing. */
+  private typedIn: Element | undefined;
   private openSelect: HTMLSelectElement | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private endTimer: ReturnType<typeof setTimeout> | undefined;
@@ -52,6 +54,8 @@ export class InteractionController implements ReactiveController {
 
   /** Whether the user is using a control inside the host right now. */
   get active(): boolean {
+    // A field removed while it had focus (a framework re-rendered it) fires no focusout.
+    if (this.typing && !(this.typedIn?.isConnected && this.host.contains(this.typedIn))) this.typing = false;
     return this.pointer || this.typing || this.selectOpen;
   }
 
@@ -66,6 +70,7 @@ export class InteractionController implements ReactiveController {
     this.endTimer = undefined;
     this.stopPolling();
     this.pointer = this.typing = this.selectOpen = false;
+    this.typedIn = undefined;
   }
 
   /** @internal */
@@ -85,7 +90,10 @@ export class InteractionController implements ReactiveController {
         this.listenForRelease(true);
         break;
       case 'input':
-        if (isTextEntry(control) || (control.localName.includes('-') && !isToggle(control))) this.typing = true;
+        if (isTextEntry(control) || (control.localName.includes('-') && !isToggle(control))) {
+          this.typing = true;
+          this.typedIn = control;
+        }
         break;
       case 'keydown': {
         const key = (event as KeyboardEvent).key;

@@ -292,10 +292,14 @@ export class MqttChart extends MqttSubscriberElement {
       return;
     }
     const label = Object.values(message.params).join('/') || message.topic;
-    if (!this.data.add(message.topic, label, message.receivedAt, number)) {
+    const evictions = this.data.evictions;
+    const added = this.data.add(message.topic, label, message.receivedAt, number);
+    // A silent series made room for this topic: the plot's series are no longer the list's.
+    if (this.data.evictions !== evictions) this.rebuild = true;
+    if (!added) {
       this.reporter.report(
         new MqttDiagnosticError({
-          message: `The filter "${this.topic}" matches more than ${MAX_SERIES} topics; the chart draws the first ${MAX_SERIES} only.`,
+          message: `The filter "${this.topic}" matches more than ${MAX_SERIES} topics that sent values within the window; the chart draws ${MAX_SERIES} only.`,
           hint: 'Narrow the topic filter (one chart per group of topics), so that each chart stays readable.',
         })
       );
@@ -352,9 +356,10 @@ export class MqttChart extends MqttSubscriberElement {
     }
     if (this.unfitted) this.fit();
     // While there are points, the window slides with the clock even when no message comes.
-    if (list.length > 0 && this.ticker === undefined) {
+    const hasPoints = this.data.hasPoints;
+    if (hasPoints && this.ticker === undefined) {
       this.ticker = setInterval(() => this.scheduleFrame(), Math.min(1000, Math.max(100, this.windowMs / 300)));
-    } else if (list.length === 0 && this.ticker !== undefined) {
+    } else if (!hasPoints && this.ticker !== undefined) {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
