@@ -33,6 +33,11 @@ const SERVED = ['demo', 'dist'];
 
 function serve(req, res) {
   const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+  if (path === '/favicon.ico') {
+    // No icon, and no 404 in the console of a page whose console the README asks you to read.
+    res.writeHead(204).end();
+    return;
+  }
   if (path === '/') {
     res.writeHead(302, { location: '/demo/' });
     res.end();

@@ -30,4 +30,29 @@ export function defineElements(): void {
   for (const [tag, element] of Object.entries(elements)) {
     if (!customElements.get(tag)) customElements.define(tag, element);
   }
+  if (!chartCheck) {
+    chartCheck = true;
+    if (document.readyState === 'complete') checkCharts();
+    else addEventListener('load', checkCharts, { once: true });
+  }
+}
+
+let chartCheck = false;
+/** How long after the page's load an `<mqtt-chart>` may still wait for its own file, ms. */
+const CHART_GRACE = 2000;
+
+/**
+ * `<mqtt-chart>` lives in a file of its own: a page that uses it without loading that file would
+ * show an empty, zero-height element and say nothing. Some time after the page's load, such a chart
+ * gets an `error` attribute and the console a warning.
+ */
+function checkCharts(): void {
+  setTimeout(() => {
+    const charts = document.querySelectorAll('mqtt-chart:not(:defined)');
+    if (charts.length === 0) return;
+    const sentence =
+      '<mqtt-chart> is on the page but not defined: it has a file of its own, so that pages without charts do not load uPlot. Load it after the kit: <script type="module" src="mqtt-elements-chart.min.js"></script> next to mqtt-elements.min.js, or import \'mqtt-elements/chart\' from npm.';
+    for (const chart of Array.from(charts)) chart.setAttribute('error', sentence);
+    console.warn(sentence);
+  }, CHART_GRACE);
 }

@@ -32,4 +32,12 @@ describe('dist/mqtt-elements-chart.min.js (the CDN chart add-on)', () => {
     await conn.disconnect();
     frame.remove();
   });
+
+  it('explains a chart on a page that did not load the add-on', async () => {
+    const { frame, doc } = await loadFixture('chart-missing.html');
+    const chart = doc.querySelector('mqtt-chart')!;
+    await waitUntil(() => chart.hasAttribute('error'), 'no error on the undefined chart', { timeout: 5000 });
+    expect(chart.getAttribute('error')).to.contain('mqtt-elements-chart.min.js');
+    frame.remove();
+  });
 });

@@ -34,8 +34,8 @@ export interface ChartSeries {
  * A time series of a topic's numeric values, drawn with uPlot. A filter with wildcards draws one
  * series per matching topic, labelled in a legend by its named-wildcard values
  * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic; a filter without
- * wildcards has no legend. The time axis spans `window` seconds, or from the first point while the
- * chart is younger than that (at least 20 s). Each series keeps at most `max-points` points in a
+ * wildcards has no legend. The time axis spans `window` seconds; a new chart's axis spans the last
+ * 20 s at first, then grows from its first point until it spans `window`. Each series keeps at most `max-points` points in a
  * ring buffer and none older than `window` seconds, so memory stays bounded however long it runs;
  * however fast messages arrive, the chart redraws at most once per animation frame. It fills its
  * own box (default height 240px: size it with CSS) and follows its container's size. Payloads that

@@ -98,9 +98,22 @@ test('the dashboard shows live values, charts and a log, and answers a command',
   await page.waitForFunction((fan) => !document.querySelector(fan).matches(':state(pending)'), { timeout: 3000 }, fan);
 
   assert.deepEqual(await axeViolations(page), [], 'no accessibility violations');
+  // A problem with the connection shows in words, by CSS on its error attribute (after the screenshot).
+  const problem = await page.evaluate(async () => {
+    const connection = document.querySelector('mqtt-connection');
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return { before: getComputedStyle(connection, '::before').content };
+  });
+  assert.equal(problem.before, 'none', 'no problem shown while connected');
   mkdirSync(new URL('.', SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT.pathname, fullPage: true });
-  assert.deepEqual(errors, [], 'no page errors or kit warnings');
+  const shown = await page.evaluate(() => {
+    const connection = document.querySelector('mqtt-connection');
+    connection.url = 'mqtt://localhost:1883';
+    return new Promise((resolve) => setTimeout(() => resolve(getComputedStyle(connection, '::before').content), 100));
+  });
+  assert.match(shown, /uses mqtt:\/\/.*ws:\/\//, 'the problem is shown in words');
+  assert.deepEqual(errors.filter((text) => !text.includes('mqtt://')), [], 'no page errors or kit warnings but the one caused');
   await page.close();
 });
 
