@@ -2,11 +2,12 @@
 // ports, opened in headless Chromium with real waits (virtual time would not wait for the
 // WebSocket). Checks that values, charts and the log show data rather than placeholders, that a
 // command goes pending and is confirmed by the simulated device, that axe finds no accessibility
-// violation, and saves a screenshot (build/screenshots/demo.png; the README's copy is
-// docs/dashboard.png). Needs the build (dist/) and Chromium (CHROME_PATH or /usr/bin/chromium).
+// violation, and saves a screenshot (build/screenshots/demo.png; the README's copy,
+// docs/dashboard.png, is rewritten by npm run screenshot). Needs the build (dist/) and Chromium
+// (CHROME_PATH or /usr/bin/chromium).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
 
@@ -107,6 +108,8 @@ test('the dashboard shows live values, charts and a log, and answers a command',
   assert.equal(problem.before, 'none', 'no problem shown while connected');
   mkdirSync(new URL('.', SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT.pathname, fullPage: true });
+  // npm run screenshot: the README's copy too.
+  if (process.env.UPDATE_README_SCREENSHOT) copyFileSync(SCREENSHOT, new URL('docs/dashboard.png', root));
   const shown = await page.evaluate(() => {
     const connection = document.querySelector('mqtt-connection');
     connection.url = 'mqtt://localhost:1883';
