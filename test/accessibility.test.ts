@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
 import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
-import { brokerPublish, brokerUrl, connected, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, connected, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** A node of Chromium's accessibility tree, as screen readers are given it. */
 interface AxNode {
@@ -32,14 +32,7 @@ function texts(node: AxNode): string[] {
 describe('accessibility', () => {
   let url: string;
   let conn: MqttConnection;
-
-  before(async () => {
-    url = await brokerUrl();
-  });
-
-  afterEach(async () => {
-    await conn?.disconnect();
-  });
+  onMainBroker((u) => (url = u), () => conn);
 
   it('<mqtt-value>: values, units and placeholders are read; the element passes axe', async () => {
     const topic = uniqueTopic('a11y-value');

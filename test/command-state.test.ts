@@ -195,7 +195,8 @@ describe('<mqtt-publish state-topic>', () => {
     await waitUntil(() => !timedOut(el) && range.value === '50');
   });
 
-  it('does not move a range while the pointer holds it, and shows the latest state on release', async () => {
+  /** A range whose state is 30, with the pointer pressed on its thumb (a drag begins). */
+  async function pressRangeAt30(): Promise<{ el: MqttPublish; range: HTMLInputElement }> {
     const el = await mount(
       (c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><input type="range" min="0" max="100" step="10" style="width: 200px; margin: 0" /></mqtt-publish>`
     );
@@ -204,6 +205,11 @@ describe('<mqtt-publish state-topic>', () => {
     await waitUntil(() => range.value === '30');
     await sendMouse({ type: 'move', position: thumbAt(range, 30) });
     await sendMouse({ type: 'down' });
+    return { el, range };
+  }
+
+  it('does not move a range while the pointer holds it, and shows the latest state on release', async () => {
+    const { el, range } = await pressRangeAt30();
     await brokerPublish({ topic: state, payload: '70' });
     await brokerPublish({ topic: state, payload: '80' });
     await waitUntil(() => el.state === 80, 'the states did not arrive');
@@ -215,14 +221,7 @@ describe('<mqtt-publish state-topic>', () => {
   });
 
   it('keeps what the user dragged when a command supersedes a state that came meanwhile', async () => {
-    const el = await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><input type="range" min="0" max="100" step="10" style="width: 200px; margin: 0" /></mqtt-publish>`
-    );
-    const range = el.querySelector('input')!;
-    await brokerPublish({ topic: state, payload: '30' });
-    await waitUntil(() => range.value === '30');
-    await sendMouse({ type: 'move', position: thumbAt(range, 30) });
-    await sendMouse({ type: 'down' });
+    const { el, range } = await pressRangeAt30();
     await sendMouse({ type: 'move', position: thumbAt(range, 90) });
     await brokerPublish({ topic: state, payload: '50' });
     await waitUntil(() => el.state === 50);

@@ -186,3 +186,14 @@ export async function fixtureShowsValue(doc: Document, name: string): Promise<HT
   await conn.disconnect();
   return value;
 }
+
+/**
+ * For a describe block whose tests each mount an <mqtt-connection> on the main broker: hands over
+ * the broker's url before the tests, and disconnects the test's connection after each.
+ */
+export function onMainBroker(setUrl: (url: string) => void, connection: () => MqttConnection | undefined): void {
+  before(async () => setUrl(await brokerUrl()));
+  afterEach(async () => {
+    await connection()?.disconnect();
+  });
+}

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/chart.js';
 import type { MqttChart } from '../src/chart.js';
 import type { MqttConnection, MqttErrorEvent } from '../src/index.js';
-import { brokerPublish, brokerUrl, captureWarnings, nextFrame, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, captureWarnings, nextFrame, onMainBroker, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** The frame a callback runs in: every callback of one animation frame sees the same timeline time. */
 const frameNow = () => Number(document.timeline.currentTime);
@@ -10,12 +10,7 @@ const frameNow = () => Number(document.timeline.currentTime);
 describe('<mqtt-chart>', () => {
   let url: string;
   let conn: MqttConnection;
-  before(async () => {
-    url = await brokerUrl();
-  });
-  afterEach(async () => {
-    await conn?.disconnect();
-  });
+  onMainBroker((u) => (url = u), () => conn);
 
   async function mount(template: (base: string) => unknown, subscriptions = 1): Promise<{ base: string; el: MqttChart }> {
     const base = uniqueTopic('chart');

@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { MqttConnection, MqttLog } from '../src/index.js';
-import { brokerPublish, brokerUrl, nextFrame, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, nextFrame, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 const lines = (el: MqttLog) => Array.from(el.shadowRoot!.querySelectorAll('[part="line"]'));
 const payloads = (el: MqttLog) => lines(el).map((line) => line.querySelector('[part="payload"]')!.textContent);
@@ -8,12 +8,7 @@ const payloads = (el: MqttLog) => lines(el).map((line) => line.querySelector('[p
 describe('<mqtt-log>', () => {
   let url: string;
   let conn: MqttConnection;
-  before(async () => {
-    url = await brokerUrl();
-  });
-  afterEach(async () => {
-    await conn?.disconnect();
-  });
+  onMainBroker((u) => (url = u), () => conn);
 
   async function mount(template: (topic: string) => unknown, filter = (topic: string) => topic): Promise<{ topic: string; el: MqttLog }> {
     const topic = uniqueTopic('log');

@@ -1,18 +1,13 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { MqttConnection, MqttValue } from '../src/index.js';
-import { brokerPublish, brokerUrl, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, onMainBroker, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 const shown = (el: MqttValue) => el.shadowRoot!.querySelector('[part="value"]')!.textContent;
 
 describe('<mqtt-value>', () => {
   let url: string;
   let conn: MqttConnection;
-  before(async () => {
-    url = await brokerUrl();
-  });
-  afterEach(async () => {
-    await conn?.disconnect();
-  });
+  onMainBroker((u) => (url = u), () => conn);
 
   async function mount(template: (topic: string) => unknown): Promise<{ topic: string; el: MqttValue }> {
     const topic = uniqueTopic('value');
