@@ -45,6 +45,7 @@ const SHARED = {
   'lit/decorators.js': ['property'],
   './dist/elements/subscriber-element.js': ['MqttSubscriberElement'],
   './dist/controllers/numbers.js': ['numbersFromStrings'],
+  './dist/session/codec.js': ['valueText'],
 };
 const MAIN_ENTRY = 'mqtt-elements-cdn-entry';
 const MAIN = 'mqtt-elements-main';

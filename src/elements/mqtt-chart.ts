@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { SeriesSet } from '../chart/series.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { valueText } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
@@ -550,7 +551,7 @@ function toNumber(value: unknown): number | undefined {
 }
 
 function clip(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : value instanceof Uint8Array ? `${value.length} bytes` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : valueText(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

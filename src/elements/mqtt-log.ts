@@ -1,6 +1,7 @@
 import { css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { valueText } from '../session/codec.js';
 import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
 
@@ -109,7 +110,7 @@ export class MqttLog extends MqttSubscriberElement {
   }
 
   protected override received(message: MqttMessage): void {
-    const text = message.value === undefined ? `(${message.payload.length} bytes that could not be decoded)` : describe(message.value);
+    const text = message.value === undefined ? `(${message.payload.length} bytes that could not be decoded)` : valueText(message.value);
     const line: LogLine = {
       time: this.formatTime(message.receivedAt),
       topic: message.topic,
@@ -142,14 +143,6 @@ export class MqttLog extends MqttSubscriberElement {
     }
     return this.timeFormat.format(at);
   }
-}
-
-/** A decoded value as one line of text. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return `${value.length} bytes`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
 }
 
 declare global {

@@ -300,7 +300,7 @@ export class MqttPublish extends LitElement {
     this.confirmTimer = undefined;
   }
 
-  /** `state-topic` when it is one exact topic; anything else is reported. */
+  /** `state-topic` when it is one exact topic (as a publish topic must be); anything else is reported. */
   private checkStateTopic(): string | undefined {
     const topic = this.stateTopic;
     if (topic === undefined || topic === null) {
@@ -308,13 +308,14 @@ export class MqttPublish extends LitElement {
       return undefined;
     }
     let problem: { message: string; hint: string } | undefined;
-    if (topic === '') problem = { message: 'state-topic is empty.', hint: 'Set state-topic to the topic the device reports its state on, such as "home/lamp/state", or remove it.' };
-    else if (topic.includes('+') || topic.includes('#')) {
+    try {
+      validateTopic(topic);
+    } catch (error) {
       problem = {
-        message: `state-topic="${topic}" contains a wildcard.`,
-        hint: 'A control shows the state of one device: use the exact topic it reports on, such as "home/lamp/state" (use <mqtt-subscribe> for many topics).',
+        message: `state-topic: ${(error as Error).message}`,
+        hint: 'A control shows the state of one device: use the exact topic it reports on, such as "home/lamp/state", with no + or # (use <mqtt-subscribe> for many topics).',
       };
-    } else if (topic.includes('\u0000')) problem = { message: `state-topic="${topic}" contains a NUL character.`, hint: 'Remove the NUL character from the topic.' };
+    }
     return this.reporter.check('state-topic', problem) ? topic : undefined;
   }
 

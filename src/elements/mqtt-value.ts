@@ -1,6 +1,7 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { valueText } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
@@ -279,10 +280,7 @@ export class MqttValue extends MqttSubscriberElement {
     const key = String(value);
     if (labels && Object.hasOwn(labels, key)) return String(labels[key]);
     if (typeof value === 'number') return this.numberFormat().format(value);
-    if (typeof value === 'string') return value;
-    if (value instanceof Uint8Array) return `${value.length} bytes`;
-    if (typeof value === 'object') return JSON.stringify(value);
-    return String(value);
+    return valueText(value);
   }
 
   private numberFormat(): Intl.NumberFormat {

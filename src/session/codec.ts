@@ -186,3 +186,11 @@ export function encodePayload(value: unknown, type: PayloadType = 'auto'): strin
 function clip(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/** A decoded value as text for people: strings as they are, bytes as their count, objects as JSON. */
+export function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
