@@ -13,7 +13,8 @@ function documentedEventsOnly() {
       for (const mod of customElementsManifest.modules) {
         for (const declaration of mod.declarations ?? []) {
           // Attributes observed only by hand (such as `id`) are not part of the element's API.
-          if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => a.fieldName || a.description);
+          if (declaration.attributes)
+            declaration.attributes = declaration.attributes.filter((a) => a.fieldName || a.description);
           if (!declaration.events) continue;
           const seen = new Set();
           declaration.events = declaration.events.filter((event) => {
@@ -44,7 +45,12 @@ function keepInstanceProperties() {
         .map((doc) => (typeof doc.comment === 'string' ? doc.comment : ''))
         .join('\n')
         .trim();
-      found.push({ path: moduleDoc.path, className: node.parent.name?.getText(), type: node.type?.getText(), description });
+      found.push({
+        path: moduleDoc.path,
+        className: node.parent.name?.getText(),
+        type: node.type?.getText(),
+        description,
+      });
     },
     packageLinkPhase({ customElementsManifest }) {
       for (const mod of customElementsManifest.modules) {
@@ -52,7 +58,12 @@ function keepInstanceProperties() {
           for (const { path, className, type, description } of found) {
             if (mod.path !== path || declaration.kind !== 'class' || declaration.name !== className) continue;
             if (declaration.members?.some((m) => m.name === 'properties')) continue;
-            (declaration.members ??= []).push({ kind: 'field', name: 'properties', type: { text: `${type} | undefined` }, description });
+            (declaration.members ??= []).push({
+              kind: 'field',
+              name: 'properties',
+              type: { text: `${type} | undefined` },
+              description,
+            });
           }
         }
       }

@@ -33,7 +33,9 @@ function mqttAlone() {
     name: 'mqtt-alone',
     buildEnd() {
       const code = readFileSync(new URL('./node_modules/mqtt/dist/mqtt.esm.js', import.meta.url));
-      console.log(`${'MQTT.js browser build (reference)'.padEnd(34)} ${kb(code.length).padStart(9)} min ${kb(gzipSync(code, { level: 9 }).length).padStart(9)} gzip`);
+      console.log(
+        `${'MQTT.js browser build (reference)'.padEnd(34)} ${kb(code.length).padStart(9)} min ${kb(gzipSync(code, { level: 9 }).length).padStart(9)} gzip`
+      );
     },
   };
 }
@@ -74,7 +76,11 @@ function mainEntry() {
  * bundle. Fails the build if the add-on imports a name that the main bundle does not export.
  */
 function sharedWithMain() {
-  const own = (id) => !id.startsWith(dist) || id === `${dist}chart.js` || id.startsWith(`${dist}chart/`) || id === `${dist}elements/mqtt-chart.js`;
+  const own = (id) =>
+    !id.startsWith(dist) ||
+    id === `${dist}chart.js` ||
+    id.startsWith(`${dist}chart/`) ||
+    id === `${dist}elements/mqtt-chart.js`;
   return {
     name: 'shared-with-main',
     async resolveId(source, importer, options) {
@@ -86,8 +92,15 @@ function sharedWithMain() {
     generateBundle(_options, bundle) {
       if (!mainExports) this.error('the main bundle must be built before the chart add-on');
       for (const chunk of Object.values(bundle)) {
-        const missing = (chunk.importedBindings?.[MAIN] ?? chunk.importedBindings?.['./mqtt-elements.min.js'] ?? []).filter((name) => !mainExports.has(name));
-        if (missing.length) this.error(`the chart add-on imports ${missing.join(', ')}, which dist/mqtt-elements.min.js does not export: add them to SHARED in rollup.config.mjs`);
+        const missing = (
+          chunk.importedBindings?.[MAIN] ??
+          chunk.importedBindings?.['./mqtt-elements.min.js'] ??
+          []
+        ).filter((name) => !mainExports.has(name));
+        if (missing.length)
+          this.error(
+            `the chart add-on imports ${missing.join(', ')}, which dist/mqtt-elements.min.js does not export: add them to SHARED in rollup.config.mjs`
+          );
       }
     },
   };
@@ -99,12 +112,28 @@ export default [
   {
     input: MAIN_ENTRY,
     output: { file: 'dist/mqtt-elements.min.js', format: 'es', sourcemap: true },
-    plugins: [mainEntry(), nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }), minify, sizes('CDN bundle (lit + mqtt + kit)'), mqttAlone()],
+    plugins: [
+      mainEntry(),
+      nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+      minify,
+      sizes('CDN bundle (lit + mqtt + kit)'),
+      mqttAlone(),
+    ],
   },
   {
     input: 'dist/chart.js',
-    output: { file: 'dist/mqtt-elements-chart.min.js', format: 'es', sourcemap: true, paths: { [MAIN]: './mqtt-elements.min.js' } },
-    plugins: [sharedWithMain(), nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }), minify, sizes('CDN chart add-on (uPlot + chart)')],
+    output: {
+      file: 'dist/mqtt-elements-chart.min.js',
+      format: 'es',
+      sourcemap: true,
+      paths: { [MAIN]: './mqtt-elements.min.js' },
+    },
+    plugins: [
+      sharedWithMain(),
+      nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+      minify,
+      sizes('CDN chart add-on (uPlot + chart)'),
+    ],
   },
   {
     input: 'dist/index.js',

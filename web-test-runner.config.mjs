@@ -170,7 +170,9 @@ function summaryLine() {
         // A file that failed to load or threw outside a test counts as a failure.
         if (!session.passed && session.errors?.length) totals.failed += session.errors.length;
       }
-      setTimeout(() => console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`));
+      setTimeout(() =>
+        console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+      );
     },
   };
 }

@@ -60,7 +60,14 @@ function serve(req, res) {
   const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
   if (extname(file) === '.html' && broker.port !== DEMO_MQTT_PORT) {
     // The pages name the default broker port; on another port, they are served pointing at it.
-    res.writeHead(200, headers).end(readFileSync(file, 'utf8').replaceAll(`ws://localhost:${DEMO_MQTT_PORT}/mqtt`, `ws://localhost:${broker.port}/mqtt`));
+    res
+      .writeHead(200, headers)
+      .end(
+        readFileSync(file, 'utf8').replaceAll(
+          `ws://localhost:${DEMO_MQTT_PORT}/mqtt`,
+          `ws://localhost:${broker.port}/mqtt`
+        )
+      );
     return;
   }
   res.writeHead(200, headers);
@@ -78,7 +85,9 @@ let broker;
 try {
   broker = await startBroker({ port: mqttPort });
 } catch (error) {
-  console.error(`Cannot start the MQTT broker on port ${mqttPort}: ${error.message}\nIs another broker running there? Try MQTT_PORT=9001 npm start`);
+  console.error(
+    `Cannot start the MQTT broker on port ${mqttPort}: ${error.message}\nIs another broker running there? Try MQTT_PORT=9001 npm start`
+  );
   process.exit(1);
 }
 const stopSimulator = startSimulator(broker.broker);

@@ -22,12 +22,26 @@ const clamp = (value, min, max) => Math.min(max, Math.max(min, value));
 /** Starts the simulated devices on an aedes `broker`; returns the function that stops them. */
 export function startSimulator(broker, { interval = 2000 } = {}) {
   const publish = (topic, payload, retain = false) =>
-    broker.publish({ cmd: 'publish', topic, payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)), qos: 0, retain, dup: false }, () => {});
+    broker.publish(
+      {
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
+        qos: 0,
+        retain,
+        dup: false,
+      },
+      () => {}
+    );
 
   const switches = Object.fromEntries(Object.keys(SWITCHES).map((name) => [name, name === 'lamp' ? 'on' : 'off']));
   let dimmer = 60;
   let thermostat = { setpoint: 21, mode: 'heat' };
-  publish('home/status', { online: true, since: new Date().toISOString(), devices: ROOMS.length + Object.keys(SWITCHES).length + 3 }, true);
+  publish(
+    'home/status',
+    { online: true, since: new Date().toISOString(), devices: ROOMS.length + Object.keys(SWITCHES).length + 3 },
+    true
+  );
   for (const [name, state] of Object.entries(switches)) publish(`home/${name}/state`, state, true);
   publish('home/dimmer/state', String(dimmer), true);
   publish('home/thermostat/state', thermostat, true);
@@ -35,11 +49,16 @@ export function startSimulator(broker, { interval = 2000 } = {}) {
   const climate = () => {
     for (const room of ROOMS) {
       // The heating pulls every room toward the setpoint; without it, rooms cool toward 17 °C.
-      const target = thermostat.mode === 'heat' ? thermostat.setpoint : thermostat.mode === 'eco' ? thermostat.setpoint - 2 : 17;
+      const target =
+        thermostat.mode === 'heat' ? thermostat.setpoint : thermostat.mode === 'eco' ? thermostat.setpoint - 2 : 17;
       room.celsius = drift(room.celsius + (target - room.celsius) * 0.05, 0.3, 12, 30);
       room.humidity = drift(room.humidity, 1.5, 30, 70);
       // Retained, as sensors usually publish: a page that opens shows the last reading at once.
-      publish(`home/${room.id}/climate`, { celsius: round(room.celsius, 2), humidity: round(room.humidity, 1), at: Date.now() }, true);
+      publish(
+        `home/${room.id}/climate`,
+        { celsius: round(room.celsius, 2), humidity: round(room.humidity, 1), at: Date.now() },
+        true
+      );
     }
   };
   let base = 420;

@@ -18,7 +18,14 @@ function listen(server, port, host) {
  * that `localhost` works whichever address the browser tries first).
  * Counts SUBSCRIBE and UNSUBSCRIBE packets, and lists the subscriptions it holds.
  */
-export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.0.1', ipv6 = true, authenticate, onPublish } = {}) {
+export async function startBroker({
+  port = 0,
+  path = '/mqtt',
+  hostname = '127.0.0.1',
+  ipv6 = true,
+  authenticate,
+  onPublish,
+} = {}) {
   const broker = await Aedes.createBroker(authenticate ? { authenticate } : {});
   const stats = { subscribePackets: 0, unsubscribePackets: 0, published: 0 };
   broker.on('subscribe', () => stats.subscribePackets++);
@@ -76,7 +83,9 @@ export async function startBroker({ port = 0, path = '/mqtt', hostname = '127.0.
     /** Publishes from the broker itself. */
     publish({ topic, payload, qos = 0, retain = false }) {
       return new Promise((resolve, reject) => {
-        broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false }, (err) => (err ? reject(err) : resolve()));
+        broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false }, (err) =>
+          err ? reject(err) : resolve()
+        );
       });
     },
     /** Hands an HTTP upgrade request from another server (same-origin tests) to this broker. */

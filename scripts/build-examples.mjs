@@ -17,7 +17,10 @@ if (!existsSync(join(root, 'dist/index.js'))) {
 }
 
 /** Every file under `dir`. */
-const files = (dir) => readdirSync(dir, { recursive: true }).map((name) => join(dir, name)).filter((file) => statSync(file).isFile());
+const files = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .map((name) => join(dir, name))
+    .filter((file) => statSync(file).isFile());
 
 let failed = 0;
 for (const name of APPS) {
@@ -33,8 +36,12 @@ for (const name of APPS) {
     });
     const out = files(outDir);
     const bytes = out.reduce((sum, file) => sum + statSync(file).size, 0);
-    const gzip = out.filter((file) => /\.(js|css|html)$/.test(file)).reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
-    console.log(`${name.padEnd(6)} ok  ${kb(bytes).padStart(9)} (${kb(gzip)} gzip) in ${out.length} files  ${relative(root, outDir)}/`);
+    const gzip = out
+      .filter((file) => /\.(js|css|html)$/.test(file))
+      .reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
+    console.log(
+      `${name.padEnd(6)} ok  ${kb(bytes).padStart(9)} (${kb(gzip)} gzip) in ${out.length} files  ${relative(root, outDir)}/`
+    );
   } catch (error) {
     failed++;
     console.error(`${name.padEnd(6)} FAILED  ${error?.message ?? error}`);

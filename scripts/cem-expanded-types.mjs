@@ -20,11 +20,16 @@ export function expandedTypes() {
       // Replaces the union members that are exactly an alias name: `QoS | undefined` -> `0 | 1 | 2 | undefined`.
       const expand = (text) => {
         const parts = text.split('|').map((part) => part.trim());
-        return parts.some((part) => aliases.get(part)) ? parts.map((part) => aliases.get(part) ?? part).join(' | ') : undefined;
+        return parts.some((part) => aliases.get(part))
+          ? parts.map((part) => aliases.get(part) ?? part).join(' | ')
+          : undefined;
       };
       for (const mod of customElementsManifest.modules) {
         for (const declaration of mod.declarations ?? []) {
-          const typed = [...(declaration.attributes ?? []), ...(declaration.members ?? []).filter((m) => m.kind === 'field')];
+          const typed = [
+            ...(declaration.attributes ?? []),
+            ...(declaration.members ?? []).filter((m) => m.kind === 'field'),
+          ];
           for (const item of typed) {
             const text = item.type?.text && expand(item.type.text);
             if (text) item.expandedType = { text };

@@ -10,7 +10,11 @@ import { ideFiles, staleFiles } from './ide-data.mjs';
 const dir = join('build', 'cem-check');
 let failed = false;
 try {
-  execFileSync(new URL('../node_modules/.bin/cem', import.meta.url).pathname, ['analyze', '--litelement', '--outdir', dir], { stdio: 'pipe' });
+  execFileSync(
+    new URL('../node_modules/.bin/cem', import.meta.url).pathname,
+    ['analyze', '--litelement', '--outdir', dir],
+    { stdio: 'pipe' }
+  );
   const fresh = readFileSync(join(dir, 'custom-elements.json'), 'utf8');
   const committed = readFileSync('custom-elements.json', 'utf8');
   if (JSON.stringify(JSON.parse(fresh)) !== JSON.stringify(JSON.parse(committed))) {
@@ -25,7 +29,9 @@ try {
   const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
   const stale = staleFiles(ideFiles(JSON.parse(fresh), version));
   if (stale.length) {
-    console.error(`${stale.join(', ')}: the IDE data does not match the source. Run: npm run analyze && node scripts/ide-data.mjs`);
+    console.error(
+      `${stale.join(', ')}: the IDE data does not match the source. Run: npm run analyze && node scripts/ide-data.mjs`
+    );
     failed = true;
   }
 } finally {

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'build', 'pack');
 const app = join(dir, 'app');
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const failures = [];
 const check = (ok, what) => {
   if (!ok) failures.push(what);
@@ -20,17 +21,42 @@ mkdirSync(app, { recursive: true });
 // dist/ is built already (prepack would build it again).
 const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root));
 const files = packed.files.map((file) => file.path);
-for (const needed of ['package.json', 'README.md', 'custom-elements.json', 'dist/index.js', 'dist/index.d.ts', 'dist/mqtt-elements.min.js', 'dist/chart.js', 'dist/chart.d.ts', 'dist/chart-react.js', 'dist/mqtt-elements-chart.min.js', 'dist/react.js', 'dist/react.d.ts', 'dist/jsx.d.ts', 'dist/vue.d.ts', 'vscode.html-custom-data.json', 'web-types.json']) {
+for (const needed of [
+  'package.json',
+  'README.md',
+  'custom-elements.json',
+  'dist/index.js',
+  'dist/index.d.ts',
+  'dist/mqtt-elements.min.js',
+  'dist/chart.js',
+  'dist/chart.d.ts',
+  'dist/chart-react.js',
+  'dist/mqtt-elements-chart.min.js',
+  'dist/react.js',
+  'dist/react.d.ts',
+  'dist/jsx.d.ts',
+  'dist/vue.d.ts',
+  'vscode.html-custom-data.json',
+  'web-types.json',
+]) {
   check(files.includes(needed), `the tarball lacks ${needed}`);
 }
-check(!files.some((file) => file.startsWith('test/') || file.startsWith('demo/') || file.startsWith('src/')), 'the tarball holds test/, demo/ or src/ files');
+check(
+  !files.some((file) => file.startsWith('test/') || file.startsWith('demo/') || file.startsWith('src/')),
+  'the tarball holds test/, demo/ or src/ files'
+);
 
 // Every package that dist/ imports is declared: the scratch project sits inside this repository, so
 // Node would otherwise find an undeclared one in the repository's node_modules.
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+const declared = new Set([
+  ...Object.keys(manifest.dependencies ?? {}),
+  ...Object.keys(manifest.peerDependencies ?? {}),
+]);
 for (const file of files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f) && !f.endsWith('.min.js'))) {
-  for (const [, specifier] of readFileSync(join(root, file), 'utf8').matchAll(/(?:from|import)\s*['"]([^'"./][^'"]*)['"]/g)) {
+  for (const [, specifier] of readFileSync(join(root, file), 'utf8').matchAll(
+    /(?:from|import)\s*['"]([^'"./][^'"]*)['"]/g
+  )) {
     const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
     check(declared.has(name), `${file} imports ${name}, which package.json does not declare`);
   }
@@ -39,7 +65,22 @@ for (const file of files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f) && !f.en
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }, null, 2));
 // What a React or Vue user installs next to it. Packages come from npm's cache when this project was
 // installed on this machine.
-run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', join(dir, packed.filename), 'react', 'react-dom', '@types/react', 'vue'], app);
+run(
+  'npm',
+  [
+    'install',
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--no-package-lock',
+    join(dir, packed.filename),
+    'react',
+    'react-dom',
+    '@types/react',
+    'vue',
+  ],
+  app
+);
 
 // Every entry of the exports map resolves, and the main one and the chart entry import in Node (no DOM) without throwing.
 const resolved = run(
@@ -58,9 +99,17 @@ const resolved = run(
      console.log(typeof kit.MqttConnection + ' ' + renderToString(createElement(MqttValue, { topic: 'a' })));`,
   ],
   app
-).trim().split('\n');
-check(resolved.length === 10 && resolved.slice(0, 9).every((url) => url.includes('/node_modules/mqtt-elements/')), `exports did not resolve: ${resolved.join(' ')}`);
-check(resolved[9] === 'function <mqtt-value></mqtt-value>', `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[6]}`);
+)
+  .trim()
+  .split('\n');
+check(
+  resolved.length === 10 && resolved.slice(0, 9).every((url) => url.includes('/node_modules/mqtt-elements/')),
+  `exports did not resolve: ${resolved.join(' ')}`
+);
+check(
+  resolved[9] === 'function <mqtt-value></mqtt-value>',
+  `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[6]}`
+);
 
 // The types resolve for a TypeScript user, with the package's own .d.ts files.
 writeFileSync(
@@ -84,12 +133,32 @@ export const raw = <mqtt-value topic="a" digits={1} />;
 );
 writeFileSync(
   join(app, 'tsconfig.json'),
-  JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: [] }, files: ['index.tsx'] })
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      jsx: 'react-jsx',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      lib: ['ES2022', 'DOM'],
+      types: [],
+    },
+    files: ['index.tsx'],
+  })
 );
 // Modern resolution reads `exports`; the older `node` resolution reads `typesVersions`.
-for (const resolution of [['NodeNext', 'NodeNext'], ['ESNext', 'node']]) {
+for (const resolution of [
+  ['NodeNext', 'NodeNext'],
+  ['ESNext', 'node'],
+]) {
   try {
-    run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--module', resolution[0], '--moduleResolution', resolution[1]], app);
+    run(
+      join(root, 'node_modules', '.bin', 'tsc'),
+      ['-p', 'tsconfig.json', '--module', resolution[0], '--moduleResolution', resolution[1]],
+      app
+    );
   } catch (error) {
     failures.push(`the types do not check in a user's project (moduleResolution ${resolution[1]}):\n${error.stdout}`);
   }
@@ -99,4 +168,6 @@ if (failures.length > 0) {
   console.error(`Package check failed:\n- ${failures.join('\n- ')}`);
   process.exit(1);
 }
-console.log(`Package check: ${packed.filename}, ${files.length} files, ${(packed.size / 1024).toFixed(1)} KB packed; exports resolve, types check, installed in build/pack/app.`);
+console.log(
+  `Package check: ${packed.filename}, ${files.length} files, ${(packed.size / 1024).toFixed(1)} KB packed; exports resolve, types check, installed in build/pack/app.`
+);

@@ -20,16 +20,25 @@ const overMqtt = gzip('dist/mqtt-elements.min.js') - gzip('node_modules/mqtt/dis
 const chart = gzip('dist/mqtt-elements-chart.min.js');
 const chartMin = readFileSync('dist/mqtt-elements-chart.min.js').length / 1024;
 const over = [];
-if (kit > BUDGET_KB.kit) over.push(`the kit's own code is ${kit.toFixed(1)} KB gzip, over its ${BUDGET_KB.kit} KB budget`);
-if (overMqtt > BUDGET_KB.overMqtt) over.push(`the CDN bundle adds ${overMqtt.toFixed(1)} KB gzip to MQTT.js, over its ${BUDGET_KB.overMqtt} KB budget`);
-if (chart > BUDGET_KB.chart) over.push(`the chart add-on is ${chart.toFixed(1)} KB gzip, over its ${BUDGET_KB.chart} KB budget`);
+if (kit > BUDGET_KB.kit)
+  over.push(`the kit's own code is ${kit.toFixed(1)} KB gzip, over its ${BUDGET_KB.kit} KB budget`);
+if (overMqtt > BUDGET_KB.overMqtt)
+  over.push(`the CDN bundle adds ${overMqtt.toFixed(1)} KB gzip to MQTT.js, over its ${BUDGET_KB.overMqtt} KB budget`);
+if (chart > BUDGET_KB.chart)
+  over.push(`the chart add-on is ${chart.toFixed(1)} KB gzip, over its ${BUDGET_KB.chart} KB budget`);
 // Markers: uPlot's legend class, lit's version registry, the kit's session class.
 const holds = (file, marker) => readFileSync(file, 'utf8').includes(marker);
-if (holds('dist/mqtt-elements.min.js', 'u-legend')) over.push('the CDN bundle holds uPlot: only the chart entry may import it');
-if (holds('dist/mqtt-elements-chart.min.js', 'litElementVersions') || holds('dist/mqtt-elements-chart.min.js', 'MqttSession'))
+if (holds('dist/mqtt-elements.min.js', 'u-legend'))
+  over.push('the CDN bundle holds uPlot: only the chart entry may import it');
+if (
+  holds('dist/mqtt-elements-chart.min.js', 'litElementVersions') ||
+  holds('dist/mqtt-elements-chart.min.js', 'MqttSession')
+)
   over.push('the chart add-on holds a copy of lit or of the kit: it must import them from ./mqtt-elements.min.js');
 if (over.length > 0) {
-  console.error(`Size budget:\n- ${over.join('\n- ')}\nMake it smaller, or raise the budget in scripts/check-size.mjs with a reason in the commit.`);
+  console.error(
+    `Size budget:\n- ${over.join('\n- ')}\nMake it smaller, or raise the budget in scripts/check-size.mjs with a reason in the commit.`
+  );
   process.exit(1);
 }
 console.log(

@@ -22,7 +22,8 @@ export const ENTRIES = [
 /** The custom elements of a manifest, with what the generators need. */
 export function elementsOf(manifest) {
   const elements = [];
-  const exported = (entry, name) => manifest.modules.find((mod) => mod.path === entry.module)?.exports?.some((e) => e.name === name);
+  const exported = (entry, name) =>
+    manifest.modules.find((mod) => mod.path === entry.module)?.exports?.some((e) => e.name === name);
   for (const mod of manifest.modules) {
     for (const declaration of mod.declarations ?? []) {
       if (!declaration.customElement || !declaration.tagName) continue;
@@ -31,14 +32,19 @@ export function elementsOf(manifest) {
         (member) => member.kind === 'field' && !member.static && !member.readonly && !member.privacy
       );
       const entry = ENTRIES.find((e) => exported(e, declaration.name));
-      if (!entry) throw new Error(`<${declaration.tagName}>: no entry exports ${declaration.name} (${ENTRIES.map((e) => e.module).join(', ')})`);
+      if (!entry)
+        throw new Error(
+          `<${declaration.tagName}>: no entry exports ${declaration.name} (${ENTRIES.map((e) => e.module).join(', ')})`
+        );
       elements.push({
         tag: declaration.tagName,
         className: declaration.name,
         entry,
         // Properties a framework may set, and the attributes whose names differ from them.
         properties: settable.map((member) => member.name),
-        kebabAttributes: attributes.filter((a) => a.fieldName && a.name !== a.fieldName).map((a) => ({ name: a.name, field: a.fieldName })),
+        kebabAttributes: attributes
+          .filter((a) => a.fieldName && a.name !== a.fieldName)
+          .map((a) => ({ name: a.name, field: a.fieldName })),
         events: (declaration.events ?? []).map((event) => ({ name: event.name, type: event.type?.text ?? 'Event' })),
       });
     }
@@ -69,15 +75,15 @@ export function reactSource(all, entry = ENTRIES[0]) {
   ];
   if (main) {
     lines.push(
-    '/**',
-    ' * A component for element `E`: the settable properties `P` as props, the event props `V`, and the',
-    ' * usual HTML props and ref. (`createComponent` alone would also accept read-only properties and',
-    ' * methods, which throw or break when React sets them.)',
-    ' */',
-    'export type MqttComponent<E extends HTMLElement, P extends keyof E, V> = React.ForwardRefExoticComponent<',
-    '  Partial<Pick<E, P>> & V & Omit<React.HTMLAttributes<E>, P | keyof V> & React.RefAttributes<E>',
-    '>;',
-    ''
+      '/**',
+      ' * A component for element `E`: the settable properties `P` as props, the event props `V`, and the',
+      ' * usual HTML props and ref. (`createComponent` alone would also accept read-only properties and',
+      ' * methods, which throw or break when React sets them.)',
+      ' */',
+      'export type MqttComponent<E extends HTMLElement, P extends keyof E, V> = React.ForwardRefExoticComponent<',
+      '  Partial<Pick<E, P>> & V & Omit<React.HTMLAttributes<E>, P | keyof V> & React.RefAttributes<E>',
+      '>;',
+      ''
     );
   }
   for (const element of elements) {
@@ -111,7 +117,11 @@ const WRITTEN = [
 const typeImports = (elements) => [
   `import type { ${eventTypes(elements).join(', ')} } from './events.js';`,
   ...ENTRIES.filter((entry) => elements.some((e) => e.entry === entry)).map(
-    (entry) => `import type { ${elements.filter((e) => e.entry === entry).map((e) => e.className).join(', ')} } from '${entry.from}';`
+    (entry) =>
+      `import type { ${elements
+        .filter((e) => e.entry === entry)
+        .map((e) => e.className)
+        .join(', ')} } from '${entry.from}';`
   ),
   '',
   ...WRITTEN,
@@ -209,5 +219,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
   }
   if (stale) process.exit(1);
-  console.log(check ? `${Object.keys(files).join(', ')} match custom-elements.json.` : `wrote ${Object.keys(files).join(', ')}`);
+  console.log(
+    check ? `${Object.keys(files).join(', ')} match custom-elements.json.` : `wrote ${Object.keys(files).join(', ')}`
+  );
 }

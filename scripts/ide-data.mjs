@@ -20,9 +20,13 @@ const typeText = (item) => item.expandedType?.text ?? item.type?.text ?? '';
  * its attribute takes a word (`clean="false"`) that the type does not name: it is `open`.
  */
 export function attributeValue(attribute) {
-  const parts = typeText(attribute).split('|').map((p) => p.trim()).filter((p) => p && p !== 'undefined' && p !== 'null');
+  const parts = typeText(attribute)
+    .split('|')
+    .map((p) => p.trim())
+    .filter((p) => p && p !== 'undefined' && p !== 'null');
   const type = parts.join(' | ') || 'string';
-  if (type === 'boolean') return attribute.default === 'true' ? { kind: 'open', type: 'string' } : { kind: 'boolean', type };
+  if (type === 'boolean')
+    return attribute.default === 'true' ? { kind: 'open', type: 'string' } : { kind: 'boolean', type };
   const values = [];
   for (const part of parts) {
     const literal = /^'([^'\\]*)'$|^"([^"\\]*)"$|^(-?\d+(?:\.\d+)?)$/.exec(part);
@@ -33,8 +37,10 @@ export function attributeValue(attribute) {
 }
 
 const markdown = (value) => ({ kind: 'markdown', value });
-const withDefault = (a) => (a.default === undefined ? a.description ?? '' : `${a.description ?? ''}\n\nDefault: \`${a.default}\``);
-const elementDoc = (el) => [el.summary && `**${el.summary.trim()}**`, el.description?.trim()].filter(Boolean).join('\n\n');
+const withDefault = (a) =>
+  a.default === undefined ? (a.description ?? '') : `${a.description ?? ''}\n\nDefault: \`${a.default}\``;
+const elementDoc = (el) =>
+  [el.summary && `**${el.summary.trim()}**`, el.description?.trim()].filter(Boolean).join('\n\n');
 
 /** VS Code HTML custom data (version 1.1), for the `html.customData` setting. */
 export function vscodeCustomData(manifest) {
@@ -45,7 +51,9 @@ export function vscodeCustomData(manifest) {
       const events = (el.events ?? []).map((e) => `- \`${e.name}\`: ${e.description}`);
       return {
         name: el.tagName,
-        description: markdown([elementDoc(el), events.length && `Events:\n\n${events.join('\n')}`].filter(Boolean).join('\n\n')),
+        description: markdown(
+          [elementDoc(el), events.length && `Events:\n\n${events.join('\n')}`].filter(Boolean).join('\n\n')
+        ),
         attributes: (el.attributes ?? []).map((a) => {
           const value = attributeValue(a);
           return {
@@ -64,7 +72,9 @@ export function vscodeCustomData(manifest) {
 /** JetBrains web-types (version 2) for plain HTML, no framework: elements, attributes, slots, JS properties and events. */
 export function webTypes(manifest, version) {
   const publicFields = (el) =>
-    (el.members ?? []).filter((m) => m.kind === 'field' && !m.static && (m.privacy ?? 'public') === 'public' && !m.name.startsWith('_'));
+    (el.members ?? []).filter(
+      (m) => m.kind === 'field' && !m.static && (m.privacy ?? 'public') === 'public' && !m.name.startsWith('_')
+    );
   return {
     $schema: 'http://json.schemastore.org/web-types',
     name: 'mqtt-elements',
@@ -86,7 +96,10 @@ export function webTypes(manifest, version) {
               value:
                 value.kind === 'boolean'
                   ? { kind: 'no-value', type: 'boolean' }
-                  : { kind: 'plain', type: value.kind === 'enum' ? value.values.map((v) => `'${v}'`).join(' | ') : value.type },
+                  : {
+                      kind: 'plain',
+                      type: value.kind === 'enum' ? value.values.map((v) => `'${v}'`).join(' | ') : value.type,
+                    },
             };
           }),
           ...(el.slots?.length && { slots: el.slots.map((s) => ({ name: s.name, description: s.description })) }),

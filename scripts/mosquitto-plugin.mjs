@@ -43,12 +43,16 @@ export function mosquittoPlugin() {
 
   function start(variant) {
     if (variant === 'tls' && !certificate) {
-      throw certificateError ?? new Error('No certificate for the browser to trust: spread browserArgs() into the Chromium args.');
+      throw (
+        certificateError ??
+        new Error('No certificate for the browser to trust: spread browserArgs() into the Chromium args.')
+      );
     }
     let broker = brokers.get(variant);
     if (!broker) {
       // `untrusted-tls`: wss:// with a certificate of its own, which the browser does not trust.
-      broker = variant === 'untrusted-tls' ? startMosquitto({ variant: 'tls' }) : startMosquitto({ variant, certificate });
+      broker =
+        variant === 'untrusted-tls' ? startMosquitto({ variant: 'tls' }) : startMosquitto({ variant, certificate });
       brokers.set(variant, broker);
       broker.catch(() => brokers.delete(variant));
     }

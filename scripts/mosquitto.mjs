@@ -38,8 +38,25 @@ export function createCertificate() {
   try {
     run(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-        '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
       'apt-get install -y openssl'
     );
   } catch (error) {
@@ -102,7 +119,10 @@ export async function startMosquitto({ variant = 'anonymous', certificate } = {}
     run(MOSQUITTO_PASSWD, ['-b', '-c', passwords, USER.username, USER.password], 'apt-get install -y mosquitto');
     auth.splice(0, 1, 'allow_anonymous false', `password_file ${passwords}`);
   }
-  const tls = variant === 'tls' ? [`certfile ${(certificate ?? ownCertificate).cert}`, `keyfile ${(certificate ?? ownCertificate).key}`] : [];
+  const tls =
+    variant === 'tls'
+      ? [`certfile ${(certificate ?? ownCertificate).cert}`, `keyfile ${(certificate ?? ownCertificate).key}`]
+      : [];
   const config = join(dir, 'mosquitto.conf');
   writeFileSync(
     config,
@@ -127,7 +147,9 @@ export async function startMosquitto({ variant = 'anonymous', certificate } = {}
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const failed = new Promise((_, reject) => {
-    child.once('error', (error) => reject(new Error(`Cannot start ${MOSQUITTO}: ${error.message}. Install it: apt-get install -y mosquitto`)));
+    child.once('error', (error) =>
+      reject(new Error(`Cannot start ${MOSQUITTO}: ${error.message}. Install it: apt-get install -y mosquitto`))
+    );
     child.once('exit', (code) => reject(new Error(`mosquitto (${variant}) exited (${code}): ${stderr}`)));
   });
   const removeFiles = () => {

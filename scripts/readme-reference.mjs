@@ -11,23 +11,32 @@ const code = (text) => (text ? `\`${cell(text).replace(/`/g, '')}\`` : '');
 
 export function reference(manifest) {
   const out = [];
-  const elements = manifest.modules.flatMap((mod) => (mod.declarations ?? []).filter((d) => d.customElement && d.tagName));
+  const elements = manifest.modules.flatMap((mod) =>
+    (mod.declarations ?? []).filter((d) => d.customElement && d.tagName)
+  );
   for (const el of elements) {
     out.push(`### \`<${el.tagName}>\``, '', `**${cell(el.summary)}**`, '', el.description.trim(), '');
     const attributes = el.attributes ?? [];
     if (attributes.length) {
       out.push('| attribute | property | type | default | description |', '| --- | --- | --- | --- | --- |');
       for (const a of attributes) {
-        out.push(`| ${code(a.name)} | ${code(a.fieldName)} | ${code(a.type?.text)} | ${code(a.default)} | ${cell(a.description)} |`);
+        out.push(
+          `| ${code(a.name)} | ${code(a.fieldName)} | ${code(a.type?.text)} | ${code(a.default)} | ${cell(a.description)} |`
+        );
       }
       out.push('');
     }
     const attributeFields = new Set(attributes.map((a) => a.fieldName));
-    const members = (el.members ?? []).filter((m) => !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_'));
+    const members = (el.members ?? []).filter(
+      (m) => !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_')
+    );
     const properties = members.filter((m) => m.kind === 'field' && !attributeFields.has(m.name));
     if (properties.length) {
       out.push('| property (no attribute) | type | description |', '| --- | --- | --- |');
-      for (const p of properties) out.push(`| ${code(p.name)}${p.readonly ? ' (read-only)' : ''} | ${code(p.type?.text)} | ${cell(p.description)} |`);
+      for (const p of properties)
+        out.push(
+          `| ${code(p.name)}${p.readonly ? ' (read-only)' : ''} | ${code(p.type?.text)} | ${cell(p.description)} |`
+        );
       out.push('');
     }
     const methods = members.filter((m) => m.kind === 'method');

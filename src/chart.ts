@@ -8,4 +8,5 @@ import { MqttChart } from './elements/mqtt-chart.js';
 
 export { MqttChart, type ChartSeries } from './elements/mqtt-chart.js';
 
-if (typeof customElements !== 'undefined' && !customElements.get('mqtt-chart')) customElements.define('mqtt-chart', MqttChart);
+if (typeof customElements !== 'undefined' && !customElements.get('mqtt-chart'))
+  customElements.define('mqtt-chart', MqttChart);

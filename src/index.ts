@@ -12,9 +12,24 @@ export { MqttSubscribe } from './elements/mqtt-subscribe.js';
 export { MqttValue, type ValueLevel } from './elements/mqtt-value.js';
 export * from './events.js';
 export { mqttContext, type MqttSessionApi } from './context.js';
-export type { ConnectionStatus, HintedError, MqttMessage, PublishOptions, QoS, SubscribeOptions } from './session/message.js';
+export type {
+  ConnectionStatus,
+  HintedError,
+  MqttMessage,
+  PublishOptions,
+  QoS,
+  SubscribeOptions,
+} from './session/message.js';
 export { MqttSession, type SessionConfig, type SessionHooks } from './session/session.js';
-export { FilterTrie, TopicError, filterParams, matches, parseFilter, validateTopic, type ParsedFilter } from './session/topic.js';
+export {
+  FilterTrie,
+  TopicError,
+  filterParams,
+  matches,
+  parseFilter,
+  validateTopic,
+  type ParsedFilter,
+} from './session/topic.js';
 export {
   PAYLOAD_TYPES,
   PayloadError,

@@ -26,22 +26,33 @@ function find(root: AxNode, test: (node: AxNode) => boolean): AxNode | null {
 
 /** All the text of the tree, in order, as a screen reader would read it. */
 function texts(node: AxNode): string[] {
-  return [...(node.role === 'StaticText' || node.role === 'text' ? [String(node.name)] : []), ...(node.children ?? []).flatMap(texts)];
+  return [
+    ...(node.role === 'StaticText' || node.role === 'text' ? [String(node.name)] : []),
+    ...(node.children ?? []).flatMap(texts),
+  ];
 }
 
 describe('accessibility', () => {
   let url: string;
   let conn: MqttConnection;
-  onMainBroker((u) => (url = u), () => conn);
+  onMainBroker(
+    (u) => (url = u),
+    () => conn
+  );
 
   it('<mqtt-value>: values, units and placeholders are read; the element passes axe', async () => {
     const topic = uniqueTopic('a11y-value');
-    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <section id="values" aria-label="Values">
-        <p>Kitchen <mqtt-value topic=${`${topic}/t`} unit="°C" digits="1" low="18" high="26" locale="en" announce></mqtt-value></p>
-        <p>Power <mqtt-value topic=${`${topic}/p`} unit="W" placeholder="no data yet"></mqtt-value></p>
-      </section>
-    </mqtt-connection>`);
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <section id="values" aria-label="Values">
+          <p>
+            Kitchen
+            <mqtt-value topic=${`${topic}/t`} unit="°C" digits="1" low="18" high="26" locale="en" announce></mqtt-value>
+          </p>
+          <p>Power <mqtt-value topic=${`${topic}/p`} unit="W" placeholder="no data yet"></mqtt-value></p>
+        </section>
+      </mqtt-connection>`
+    );
     const [temperature, power] = Array.from(conn.querySelectorAll('mqtt-value'));
     await subscriptionsAtBroker(`${topic}/t`, 1);
     await brokerPublish({ topic: `${topic}/t`, payload: '27.04' });
@@ -65,24 +76,48 @@ describe('accessibility', () => {
   it('<mqtt-publish>: wrapped controls keep their labels, roles and states; the page passes axe', async () => {
     const base = uniqueTopic('a11y-publish');
     const state = `${base}/state`;
-    await brokerPublish({ topic: state, payload: '{"lamp":"ON","dimmer":60,"mode":"comfort","note":"hi","setpoint":21.5}', retain: true });
-    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <section id="controls" aria-label="Controls">
-        <mqtt-publish topic=${`${base}/lamp`} state-topic=${state} state-path="lamp" payload-on="ON" payload-off="OFF">
-          <label><input type="checkbox" /> Lamp</label>
-        </mqtt-publish>
-        <label for="a11y-dimmer">Dimmer</label>
-        <mqtt-publish topic=${`${base}/dimmer`} state-topic=${state} state-path="dimmer"><input id="a11y-dimmer" type="range" min="0" max="100" /></mqtt-publish>
-        <mqtt-publish topic=${`${base}/mode`} state-topic=${state} state-path="mode">
-          <label>Mode <select><option>eco</option><option>comfort</option></select></label>
-        </mqtt-publish>
-        <mqtt-publish topic=${`${base}/note`} state-topic=${state} state-path="note"><label>Note <input type="text" /></label></mqtt-publish>
-        <mqtt-publish topic=${`${base}/fan`} payload="on"><button>Fan on</button></mqtt-publish>
-        <mqtt-publish topic=${`${base}/thermostat`} state-topic=${state}>
-          <form aria-label="Thermostat"><label>Setpoint <input name="setpoint" type="number" step="0.5" /></label><button>Set</button></form>
-        </mqtt-publish>
-      </section>
-    </mqtt-connection>`);
+    await brokerPublish({
+      topic: state,
+      payload: '{"lamp":"ON","dimmer":60,"mode":"comfort","note":"hi","setpoint":21.5}',
+      retain: true,
+    });
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <section id="controls" aria-label="Controls">
+          <mqtt-publish
+            topic=${`${base}/lamp`}
+            state-topic=${state}
+            state-path="lamp"
+            payload-on="ON"
+            payload-off="OFF"
+          >
+            <label><input type="checkbox" /> Lamp</label>
+          </mqtt-publish>
+          <label for="a11y-dimmer">Dimmer</label>
+          <mqtt-publish topic=${`${base}/dimmer`} state-topic=${state} state-path="dimmer"
+            ><input id="a11y-dimmer" type="range" min="0" max="100"
+          /></mqtt-publish>
+          <mqtt-publish topic=${`${base}/mode`} state-topic=${state} state-path="mode">
+            <label
+              >Mode
+              <select>
+                <option>eco</option>
+                <option>comfort</option>
+              </select></label
+            >
+          </mqtt-publish>
+          <mqtt-publish topic=${`${base}/note`} state-topic=${state} state-path="note"
+            ><label>Note <input type="text" /></label
+          ></mqtt-publish>
+          <mqtt-publish topic=${`${base}/fan`} payload="on"><button>Fan on</button></mqtt-publish>
+          <mqtt-publish topic=${`${base}/thermostat`} state-topic=${state}>
+            <form aria-label="Thermostat">
+              <label>Setpoint <input name="setpoint" type="number" step="0.5" /></label><button>Set</button>
+            </form>
+          </mqtt-publish>
+        </section>
+      </mqtt-connection>`
+    );
     await connected(conn);
     const publishers = Array.from(conn.querySelectorAll<MqttPublish>('mqtt-publish'));
     await waitUntil(() => conn.querySelector<HTMLInputElement>('#a11y-dimmer')!.value === '60', 'no state shown');
@@ -90,7 +125,8 @@ describe('accessibility', () => {
     await expect(conn).to.be.accessible();
     // display: contents leaves no box and no node in the tree: the label association is untouched.
     for (const el of publishers) expect(getComputedStyle(el).display).to.equal('contents');
-    for (const input of Array.from(conn.querySelectorAll<HTMLInputElement>('input, select'))) expect(input.labels, input.outerHTML).to.have.length(1);
+    for (const input of Array.from(conn.querySelectorAll<HTMLInputElement>('input, select')))
+      expect(input.labels, input.outerHTML).to.have.length(1);
     const controls = await tree('#controls');
     const node = (role: string, name: string) => find(controls, (n) => n.role === role && n.name === name);
     expect(node('checkbox', 'Lamp'), 'checkbox named by its label').to.include({ checked: true });
@@ -110,12 +146,16 @@ describe('accessibility', () => {
 
   it('<mqtt-subscribe> and <mqtt-log>: bound values reach the tree; the page passes axe', async () => {
     const topic = uniqueTopic('a11y-subscribe');
-    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <section id="bound" aria-label="Bound">
-        <mqtt-subscribe topic=${topic} type="boolean" bind="checked" target="input"><label><input type="checkbox" /> Window open</label></mqtt-subscribe>
-        <mqtt-log topic=${topic} aria-label="Window messages" style="height: 5rem"></mqtt-log>
-      </section>
-    </mqtt-connection>`);
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <section id="bound" aria-label="Bound">
+          <mqtt-subscribe topic=${topic} type="boolean" bind="checked" target="input"
+            ><label><input type="checkbox" /> Window open</label></mqtt-subscribe
+          >
+          <mqtt-log topic=${topic} aria-label="Window messages" style="height: 5rem"></mqtt-log>
+        </section>
+      </mqtt-connection>`
+    );
     await subscriptionsAtBroker(topic, 1);
     await brokerPublish({ topic, payload: 'true' });
     const log = conn.querySelector<MqttLog>('mqtt-log')!;

@@ -1,7 +1,17 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import type { MqttConnection, MqttErrorEvent, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
-import { brokerUrl, captureWarnings, connected, nextFrame, refuserAttempts, refuserUrl, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerUrl,
+  captureWarnings,
+  connected,
+  nextFrame,
+  refuserAttempts,
+  refuserUrl,
+  sleep,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 /**
  * Every bad input gets the same checks: an `mqtt-error` with a hint from the element that got it, a
@@ -35,10 +45,12 @@ describe('bad input', () => {
     const topic = uniqueTopic('bad');
     const siblingTopic = uniqueTopic('sibling');
     const errors: MqttErrorEvent[] = [];
-    const connection = await fixture<MqttConnection>(html`<mqtt-connection url=${url} @mqtt-error=${(e: MqttErrorEvent) => errors.push(e)}>
-      <div class="bad">${bad(topic)}</div>
-      <mqtt-value class="sibling" topic=${siblingTopic}></mqtt-value>
-    </mqtt-connection>`);
+    const connection = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} @mqtt-error=${(e: MqttErrorEvent) => errors.push(e)}>
+        <div class="bad">${bad(topic)}</div>
+        <mqtt-value class="sibling" topic=${siblingTopic}></mqtt-value>
+      </mqtt-connection>`
+    );
     await connected(connection);
     const badEl = connection.querySelector('.bad')!.firstElementChild as HTMLElement & { error?: string };
     return { topic, siblingTopic, errors, connection, badEl };
@@ -50,7 +62,10 @@ describe('bad input', () => {
     const event = p.errors[0];
     expect(event.target, 'reported by the element that got it').to.equal(p.badEl);
     expect(event.detail.hint).to.match(hint);
-    expect(capture.warnings.some((w) => hint.test(w)), 'a console warning with the hint').to.be.true;
+    expect(
+      capture.warnings.some((w) => hint.test(w)),
+      'a console warning with the hint'
+    ).to.be.true;
     expect(p.badEl.getAttribute('error')).to.match(hint);
     expect(p.badEl.error).to.equal(p.badEl.getAttribute('error'));
     const sibling = p.connection.querySelector<MqttValue>('.sibling')!;
@@ -74,7 +89,9 @@ describe('bad input', () => {
   });
 
   it('wildcards in a publish topic', async () => {
-    const p = await page((topic) => html`<mqtt-publish topic=${`${topic}/+/set`} payload="on"><button>go</button></mqtt-publish>`);
+    const p = await page(
+      (topic) => html`<mqtt-publish topic=${`${topic}/+/set`} payload="on"><button>go</button></mqtt-publish>`
+    );
     p.badEl.querySelector('button')!.click();
     await stillWorks(p, /wildcard|\+|#/);
   });
@@ -182,7 +199,7 @@ describe('bad input', () => {
     await waitUntil(() => !value.hasAttribute('error'), `still: ${value.error}`);
   });
 
-  it('keeps a publisher\'s wrong qos in its error attribute after it publishes', async () => {
+  it("keeps a publisher's wrong qos in its error attribute after it publishes", async () => {
     const p = await page((topic) => html`<mqtt-publish topic=${topic} qos="3"></mqtt-publish>`);
     const publisher = p.badEl as MqttPublish;
     await publisher.publish('x');
@@ -258,9 +275,11 @@ describe('bad input', () => {
 
   it('an unparseable url', async () => {
     const topic = uniqueTopic('bad-url');
-    const connection = await fixture<MqttConnection>(html`<mqtt-connection url="ws://[broker/mqtt">
-      <mqtt-value topic=${topic}></mqtt-value>
-    </mqtt-connection>`);
+    const connection = await fixture<MqttConnection>(
+      html`<mqtt-connection url="ws://[broker/mqtt">
+        <mqtt-value topic=${topic}></mqtt-value>
+      </mqtt-connection>`
+    );
     await waitUntil(() => connection.hasAttribute('error'));
     expect(connection.error).to.contain('cannot be parsed');
     expect(connection.status).to.equal('disconnected');
@@ -291,14 +310,23 @@ describe('bad input', () => {
 
 describe('numbers and booleans written as strings (React and Vue set them as properties)', () => {
   const cases = {
-    'mqtt-connection': { protocolVersion: '5', keepalive: '30', sessionExpiry: '60', connectTimeout: '4000', reconnectPeriod: '250', reconnectMaxPeriod: '9000', willQos: '1' },
+    'mqtt-connection': {
+      protocolVersion: '5',
+      keepalive: '30',
+      sessionExpiry: '60',
+      connectTimeout: '4000',
+      reconnectPeriod: '250',
+      reconnectMaxPeriod: '9000',
+      willQos: '1',
+    },
     'mqtt-value': { qos: '1', digits: '2', low: '-5', high: '30.5', staleAfter: '10' },
     'mqtt-subscribe': { qos: '2', retainHandling: '2' },
     'mqtt-publish': { qos: '1', throttle: '100' },
   } as const;
   for (const [tag, props] of Object.entries(cases)) {
     it(`<${tag}> reads ${Object.keys(props).join(', ')} as numbers`, async () => {
-      const el = document.createElement(tag) as HTMLElement & Record<string, unknown> & { updateComplete: Promise<unknown> };
+      const el = document.createElement(tag) as HTMLElement &
+        Record<string, unknown> & { updateComplete: Promise<unknown> };
       if (tag === 'mqtt-connection') el.setAttribute('manual', '');
       Object.assign(el, props);
       document.body.append(el);

@@ -17,10 +17,19 @@ describe('dist/mqtt-elements-chart.min.js (the CDN chart add-on)', () => {
     const { frame, doc, win } = await loadFixture('chart-bundle.html');
     await waitUntil(() => win.customElements.get('mqtt-chart'), 'the add-on defined no mqtt-chart', { timeout: 5000 });
     // Both elements extend the same MqttSubscriberElement: the add-on brought no second kit or lit.
-    expect(Object.getPrototypeOf(win.customElements.get('mqtt-chart')!)).to.equal(Object.getPrototypeOf(win.customElements.get('mqtt-value')!));
-    const scripts = win.performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname).filter((path) => path.startsWith('/dist/'));
+    expect(Object.getPrototypeOf(win.customElements.get('mqtt-chart')!)).to.equal(
+      Object.getPrototypeOf(win.customElements.get('mqtt-value')!)
+    );
+    const scripts = win.performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => path.startsWith('/dist/'));
     expect(scripts.sort()).to.deep.equal(['/dist/mqtt-elements-chart.min.js', '/dist/mqtt-elements.min.js']);
-    const chart = doc.querySelector('mqtt-chart') as HTMLElement & { topic: string; series: { points: number }[]; plot?: { width: number } };
+    const chart = doc.querySelector('mqtt-chart') as HTMLElement & {
+      topic: string;
+      series: { points: number }[];
+      plot?: { width: number };
+    };
     const topic = uniqueTopic('chart-bundle');
     chart.topic = topic;
     await fixtureShowsValue(doc, 'chart-bundle');

@@ -15,7 +15,14 @@ describe('payload codecs', () => {
   it('text, number, boolean, bytes, json', () => {
     expect(decodePayload(bytes('42'), 'text')).to.equal('42');
     expect(decodePayload(bytes(' 42.5 '), 'number')).to.equal(42.5);
-    for (const [text, value] of [['ON', true], ['off', false], ['1', true], ['0', false], ['True', true], ['FALSE', false]] as const) {
+    for (const [text, value] of [
+      ['ON', true],
+      ['off', false],
+      ['1', true],
+      ['0', false],
+      ['True', true],
+      ['FALSE', false],
+    ] as const) {
       expect(decodePayload(bytes(text), 'boolean'), text).to.equal(value);
     }
     const raw = new Uint8Array([0, 255, 7]);

@@ -2,7 +2,16 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { LitElement } from 'lit';
 import type { MqttConnection, MqttMessage, MqttPublish } from '../src/index.js';
-import { brokerPublish, brokerSubscriptions, brokerUrl, connected, countGlobalListeners, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  brokerSubscriptions,
+  brokerUrl,
+  connected,
+  countGlobalListeners,
+  sleep,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 /** A custom switch of our own: `checked`, and `change` when clicked. */
 class StateSwitch extends LitElement {
@@ -23,7 +32,9 @@ class StateDial extends LitElement {
   static override properties = { value: { type: Number } };
   value = 0;
   override render() {
-    return html`<span role="meter" aria-valuenow=${this.value} aria-valuemin="0" aria-valuemax="100" aria-label="dial">${this.value}</span>`;
+    return html`<span role="meter" aria-valuenow=${this.value} aria-valuemin="0" aria-valuemax="100" aria-label="dial"
+      >${this.value}</span
+    >`;
   }
 }
 customElements.define('state-dial', StateDial);
@@ -67,7 +78,10 @@ describe('<mqtt-publish state-topic>', () => {
   });
 
   /** Mounts the markup (given the command and state topics) inside a connection; records commands. */
-  async function mount(template: (cmd: string, state: string) => unknown, stateSubscriptions = 1): Promise<MqttPublish> {
+  async function mount(
+    template: (cmd: string, state: string) => unknown,
+    stateSubscriptions = 1
+  ): Promise<MqttPublish> {
     commands = [];
     conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>${template(cmd, state)}</mqtt-connection>`);
     offCommands = conn.subscribe(cmd, (m) => commands.push(m), { type: 'text' });
@@ -93,7 +107,10 @@ describe('<mqtt-publish state-topic>', () => {
   it('shows the retained state at connect in a checkbox, and each new state', async () => {
     await brokerPublish({ topic: state, payload: 'ON', retain: true });
     const el = await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} payload-on="ON" payload-off="OFF"><label><input type="checkbox" /> Lamp</label></mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s} payload-on="ON" payload-off="OFF"
+          ><label><input type="checkbox" /> Lamp</label></mqtt-publish
+        >`
     );
     const box = el.querySelector('input')!;
     await waitUntil(() => box.checked, 'the retained state did not check the box');
@@ -109,16 +126,37 @@ describe('<mqtt-publish state-topic>', () => {
 
   it('shows the state in range, number, select, text inputs and a form', async () => {
     await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} state-path="level"><input type="range" min="0" max="100" value="0" /></mqtt-publish>
-        <mqtt-publish topic=${c} state-topic=${s} state-path="setpoint"><input type="number" step="0.5" /></mqtt-publish>
-        <mqtt-publish topic=${c} state-topic=${s} state-path="mode"><select><option>off</option><option>eco</option><option>comfort</option></select></mqtt-publish>
-        <mqtt-publish topic=${c} state-topic=${s} state-path="note"><input type="text" /></mqtt-publish>
-        <mqtt-publish topic=${c} state-topic=${s}>
-          <form><input name="setpoint" type="number" /><select name="mode"><option>off</option><option>eco</option></select><input name="away" type="checkbox" /><input name="other" value="kept" /><button>Set</button></form>
-        </mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s} state-path="level"
+            ><input type="range" min="0" max="100" value="0"
+          /></mqtt-publish>
+          <mqtt-publish topic=${c} state-topic=${s} state-path="setpoint"
+            ><input type="number" step="0.5"
+          /></mqtt-publish>
+          <mqtt-publish topic=${c} state-topic=${s} state-path="mode"
+            ><select>
+              <option>off</option>
+              <option>eco</option>
+              <option>comfort</option>
+            </select></mqtt-publish
+          >
+          <mqtt-publish topic=${c} state-topic=${s} state-path="note"><input type="text" /></mqtt-publish>
+          <mqtt-publish topic=${c} state-topic=${s}>
+            <form>
+              <input name="setpoint" type="number" /><select name="mode">
+                <option>off</option>
+                <option>eco</option></select
+              ><input name="away" type="checkbox" /><input name="other" value="kept" /><button>Set</button>
+            </form>
+          </mqtt-publish>`
     );
-    await brokerPublish({ topic: state, payload: '{"level": 40, "setpoint": 21.5, "mode": "eco", "note": "hello", "away": true}' });
-    const [range, number, select, text] = Array.from(conn.querySelectorAll<HTMLInputElement & HTMLSelectElement>(':scope > mqtt-publish > :is(input, select)'));
+    await brokerPublish({
+      topic: state,
+      payload: '{"level": 40, "setpoint": 21.5, "mode": "eco", "note": "hello", "away": true}',
+    });
+    const [range, number, select, text] = Array.from(
+      conn.querySelectorAll<HTMLInputElement & HTMLSelectElement>(':scope > mqtt-publish > :is(input, select)')
+    );
     await waitUntil(() => range.value === '40', `range shows ${range.value}`);
     expect(number.value).to.equal('21.5');
     expect(select.value).to.equal('eco');
@@ -134,8 +172,9 @@ describe('<mqtt-publish state-topic>', () => {
 
   it('shows the state in custom controls with checked or value', async () => {
     await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} state-path="on"><state-switch></state-switch></mqtt-publish>
-        <mqtt-publish topic=${c} state-topic=${s} state-path="level"><state-dial></state-dial></mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s} state-path="on"><state-switch></state-switch></mqtt-publish>
+          <mqtt-publish topic=${c} state-topic=${s} state-path="level"><state-dial></state-dial></mqtt-publish>`
     );
     const sw = conn.querySelector('state-switch') as StateSwitch;
     const dial = conn.querySelector('state-dial') as StateDial;
@@ -157,7 +196,10 @@ describe('<mqtt-publish state-topic>', () => {
 
   it('is pending after a command until the state confirms it', async () => {
     const el = await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} payload-on="ON" payload-off="OFF"><label><input type="checkbox" /> Lamp</label></mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s} payload-on="ON" payload-off="OFF"
+          ><label><input type="checkbox" /> Lamp</label></mqtt-publish
+        >`
     );
     echoCommands(150);
     expect(pending(el)).to.be.false;
@@ -175,7 +217,10 @@ describe('<mqtt-publish state-topic>', () => {
 
   it('times out after confirm-timeout and goes back to the last confirmed state', async () => {
     const el = await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} confirm-timeout="300"><input type="range" min="0" max="100" step="10" /></mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s} confirm-timeout="300"
+          ><input type="range" min="0" max="100" step="10"
+        /></mqtt-publish>`
     );
     const range = el.querySelector('input')!;
     await brokerPublish({ topic: state, payload: '30' });
@@ -198,7 +243,10 @@ describe('<mqtt-publish state-topic>', () => {
   /** A range whose state is 30, with the pointer pressed on its thumb (a drag begins). */
   async function pressRangeAt30(): Promise<{ el: MqttPublish; range: HTMLInputElement }> {
     const el = await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><input type="range" min="0" max="100" step="10" style="width: 200px; margin: 0" /></mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s}
+          ><input type="range" min="0" max="100" step="10" style="width: 200px; margin: 0"
+        /></mqtt-publish>`
     );
     const range = el.querySelector('input')!;
     await brokerPublish({ topic: state, payload: '30' });
@@ -236,7 +284,12 @@ describe('<mqtt-publish state-topic>', () => {
   });
 
   it('does not change a text input while the user types, and shows the state once they leave it', async () => {
-    const el = await mount((c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><label>Name <input type="text" /></label></mqtt-publish>`);
+    const el = await mount(
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s}
+          ><label>Name <input type="text" /></label
+        ></mqtt-publish>`
+    );
     const input = el.querySelector('input')!;
     await brokerPublish({ topic: state, payload: 'alpha' });
     await waitUntil(() => input.value === 'alpha');
@@ -254,7 +307,12 @@ describe('<mqtt-publish state-topic>', () => {
   });
 
   it('publishes what the user typed, not the state that came while typing', async () => {
-    const el = await mount((c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><label>Name <input type="text" /></label></mqtt-publish>`);
+    const el = await mount(
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s}
+          ><label>Name <input type="text" /></label
+        ></mqtt-publish>`
+    );
     const input = el.querySelector('input')!;
     input.focus();
     await sendKeys({ type: 'mine' });
@@ -268,7 +326,12 @@ describe('<mqtt-publish state-topic>', () => {
   });
 
   it('stops holding state back when the field being typed in is removed', async () => {
-    const el = await mount((c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><label>Name <input type="text" /></label></mqtt-publish>`);
+    const el = await mount(
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s}
+          ><label>Name <input type="text" /></label
+        ></mqtt-publish>`
+    );
     el.querySelector('input')!.focus();
     await sendKeys({ type: 'half' });
     // A framework re-renders the control: the focused field goes (no focusout), a new one comes.
@@ -282,7 +345,17 @@ describe('<mqtt-publish state-topic>', () => {
 
   it('does not change a select the user opened, and shows the state when it closes', async () => {
     const el = await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s}><label>Mode <select><option>off</option><option>eco</option><option>comfort</option></select></label></mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s}
+          ><label
+            >Mode
+            <select>
+              <option>off</option>
+              <option>eco</option>
+              <option>comfort</option>
+            </select></label
+          ></mqtt-publish
+        >`
     );
     const select = el.querySelector('select')!;
     await brokerPublish({ topic: state, payload: 'eco' });
@@ -301,9 +374,13 @@ describe('<mqtt-publish state-topic>', () => {
 
   it('keeps a form the user is filling in as it is until they submit it', async () => {
     const el = await mount(
-      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} type="json">
-        <form><label>Setpoint <input name="setpoint" type="number" step="0.5" /></label><label>Mode <input name="mode" /></label><button>Set</button></form>
-      </mqtt-publish>`
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s} type="json">
+          <form>
+            <label>Setpoint <input name="setpoint" type="number" step="0.5" /></label
+            ><label>Mode <input name="mode" /></label><button>Set</button>
+          </form>
+        </mqtt-publish>`
     );
     const form = el.querySelector('form')!;
     const [setpoint, mode] = Array.from(form.querySelectorAll('input'));
@@ -328,7 +405,9 @@ describe('<mqtt-publish state-topic>', () => {
 
   it('shows a state that came before its control: a control added later, a custom control defined later', async () => {
     await brokerPublish({ topic: state, payload: 'ON', retain: true });
-    const el = await mount((c, s) => html`<mqtt-publish topic=${c} state-topic=${s} payload-on="ON" payload-off="OFF"></mqtt-publish>`);
+    const el = await mount(
+      (c, s) => html`<mqtt-publish topic=${c} state-topic=${s} payload-on="ON" payload-off="OFF"></mqtt-publish>`
+    );
     await waitUntil(() => el.state === 'ON', 'no state');
     // As a framework renders the control after the element: it shows the state it missed.
     const label = document.createElement('label');
@@ -340,12 +419,17 @@ describe('<mqtt-publish state-topic>', () => {
     el.append(document.createElement(tag));
     await sleep(20);
     customElements.define(tag, class extends StateSwitch {});
-    await waitUntil(() => (el.querySelector(tag) as StateSwitch).checked, 'a custom control defined later did not show the state');
+    await waitUntil(
+      () => (el.querySelector(tag) as StateSwitch).checked,
+      'a custom control defined later did not show the state'
+    );
     await brokerPublish({ topic: state, payload: '', retain: true });
   });
 
   it('is not pending after a command that could not be published', async () => {
-    const el = await mount((c, s) => html`<mqtt-publish topic=${`${c}/+`} state-topic=${s}><button>Go</button></mqtt-publish>`);
+    const el = await mount(
+      (c, s) => html`<mqtt-publish topic=${`${c}/+`} state-topic=${s}><button>Go</button></mqtt-publish>`
+    );
     const error = oneEvent(el, 'mqtt-error');
     el.querySelector('button')!.click();
     expect((await error).detail.hint).to.contain('one exact topic');
@@ -354,7 +438,10 @@ describe('<mqtt-publish state-topic>', () => {
   });
 
   it('reports a bad confirm-timeout and state-topic with hints, and uses the default', async () => {
-    const el = await mount((c) => html`<mqtt-publish topic=${c}><input type="checkbox" aria-label="x" /></mqtt-publish>`, 0);
+    const el = await mount(
+      (c) => html`<mqtt-publish topic=${c}><input type="checkbox" aria-label="x" /></mqtt-publish>`,
+      0
+    );
     const error = oneEvent(el, 'mqtt-error');
     el.setAttribute('confirm-timeout', 'soon');
     expect((await error).detail.hint).to.contain('5000');
@@ -372,7 +459,12 @@ describe('<mqtt-publish state-topic>', () => {
   });
 
   it('unsubscribes when state-topic is removed, and a removed element stops waiting', async () => {
-    const el = await mount((c, s) => html`<mqtt-publish topic=${c} state-topic=${s} confirm-timeout="200"><input type="checkbox" aria-label="Lamp" /></mqtt-publish>`);
+    const el = await mount(
+      (c, s) =>
+        html`<mqtt-publish topic=${c} state-topic=${s} confirm-timeout="200"
+          ><input type="checkbox" aria-label="Lamp"
+        /></mqtt-publish>`
+    );
     el.querySelector('input')!.click();
     expect(pending(el)).to.be.true;
     el.remove();
@@ -421,6 +513,9 @@ describe('<mqtt-publish state-topic>', () => {
     await sleep(250);
     expect(session.listenerCount).to.equal(listenersBefore);
     for (const [key, count] of globals.balance) expect(count, `${key} listeners left behind`).to.equal(0);
-    expect(removed.filter((el) => el.matches(':state(timeout), :state(pending)')), 'timers of removed elements fired').to.have.length(0);
+    expect(
+      removed.filter((el) => el.matches(':state(timeout), :state(pending)')),
+      'timers of removed elements fired'
+    ).to.have.length(0);
   });
 });

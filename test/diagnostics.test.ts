@@ -1,6 +1,12 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { MqttConnection, MqttErrorEvent } from '../src/index.js';
-import { checkUrl, connackRefused, connectionFailed, disconnectedByBroker, redactUrl } from '../src/session/diagnostics.js';
+import {
+  checkUrl,
+  connackRefused,
+  connectionFailed,
+  disconnectedByBroker,
+  redactUrl,
+} from '../src/session/diagnostics.js';
 import { brokerUrl, captureWarnings, connected, refuserUrl, sleep } from './helpers.js';
 import { startMosquitto } from './mosquitto.js';
 
@@ -36,7 +42,9 @@ describe('diagnostics (DOM-free)', () => {
     expect(plain.hint).not.to.contain('no path');
     const secure = connectionFailed('wss://broker.example:8084/mqtt');
     expect(secure.hint).to.contain('certificate');
-    expect(connectionFailed('ws://b/mqtt', undefined, 5, true).hint, 'closed before CONNACK').to.contain('protocol-version="4"');
+    expect(connectionFailed('ws://b/mqtt', undefined, 5, true).hint, 'closed before CONNACK').to.contain(
+      'protocol-version="4"'
+    );
     expect(connectionFailed('ws://b/mqtt', undefined, 5).hint, 'another failure').not.to.contain('protocol-version');
     expect(connectionFailed('ws://b/mqtt', undefined, 4, true).hint).not.to.contain('protocol-version');
   });
@@ -46,8 +54,12 @@ describe('diagnostics (DOM-free)', () => {
     expect(connectionFailed('wss://b:8883/mqtt').hint).to.contain('MQTT over TCP');
     expect(connectionFailed('ws://b:8084/mqtt').hint).to.contain('Port 8084 usually speaks TLS: use wss://');
     expect(connectionFailed('ws://b:443/mqtt').hint).to.contain('use wss://');
-    expect(connectionFailed('wss://b:8083/mqtt').hint).to.contain('Port 8083 usually speaks plain WebSocket: use ws://');
-    expect(connectionFailed('wss://b/mqtt').hint, 'the default port 443 is right for wss').not.to.contain('usually speaks');
+    expect(connectionFailed('wss://b:8083/mqtt').hint).to.contain(
+      'Port 8083 usually speaks plain WebSocket: use ws://'
+    );
+    expect(connectionFailed('wss://b/mqtt').hint, 'the default port 443 is right for wss').not.to.contain(
+      'usually speaks'
+    );
     expect(connectionFailed('ws://b:8083/mqtt').hint).not.to.contain('usually speaks');
   });
 
@@ -69,7 +81,10 @@ describe('diagnostics (DOM-free)', () => {
 
   it('puts every MQTT 5 CONNACK reason code in words', () => {
     // MQTT 5.0 §3.2.2.2: every reason code a CONNACK can carry.
-    const codes = [0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8c, 0x90, 0x95, 0x97, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9f];
+    const codes = [
+      0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8c, 0x90, 0x95, 0x97, 0x99, 0x9a, 0x9b, 0x9c,
+      0x9d, 0x9f,
+    ];
     const seen = new Set<string>();
     for (const code of codes) {
       const diagnosis = connackRefused(code);
@@ -127,7 +142,9 @@ describe('diagnostics from real connections', () => {
   });
 
   it('explains a wrong port: nothing listens there', async () => {
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url="ws://127.0.0.1:9/mqtt" reconnect-period="0"></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url="ws://127.0.0.1:9/mqtt" reconnect-period="0"></mqtt-connection>`
+    );
     const event: MqttErrorEvent = await oneEvent(el, 'mqtt-error');
     expect(event.detail.hint).to.contain('host and port').and.to.contain('8083');
     el.remove();
@@ -149,7 +166,9 @@ describe('diagnostics from real connections', () => {
     const { warnings, restore } = captureWarnings();
     try {
       const url = await refuserUrl();
-      const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="50" reconnect-max-period="100"></mqtt-connection>`);
+      const el = await fixture<MqttConnection>(
+        html`<mqtt-connection url=${url} reconnect-period="50" reconnect-max-period="100"></mqtt-connection>`
+      );
       let errors = 0;
       el.addEventListener('mqtt-error', () => errors++);
       await sleep(1000);
@@ -166,7 +185,14 @@ describe('diagnostics from mosquitto (MQTT 5)', () => {
   it('explains two pages with one client-id (mosquitto closes the older connection each time)', async () => {
     const { url } = await startMosquitto('anonymous');
     const clientId = `taken-${Date.now()}`;
-    const page = () => html`<mqtt-connection url=${url} protocol-version="5" client-id=${clientId} reconnect-period="100" reconnect-max-period="2000"></mqtt-connection>`;
+    const page = () =>
+      html`<mqtt-connection
+        url=${url}
+        protocol-version="5"
+        client-id=${clientId}
+        reconnect-period="100"
+        reconnect-max-period="2000"
+      ></mqtt-connection>`;
     const first = await fixture<MqttConnection>(page());
     await connected(first);
     const hints: string[] = [];
@@ -174,7 +200,9 @@ describe('diagnostics from mosquitto (MQTT 5)', () => {
     document.addEventListener('mqtt-error', listen);
     try {
       const second = await fixture<MqttConnection>(page());
-      await waitUntil(() => hints.some((hint) => hint.includes('same client-id')), 'no client-id hint', { timeout: 6000 });
+      await waitUntil(() => hints.some((hint) => hint.includes('same client-id')), 'no client-id hint', {
+        timeout: 6000,
+      });
       second.remove();
     } finally {
       document.removeEventListener('mqtt-error', listen);

@@ -26,12 +26,22 @@ export function brokerStats(name = 'main'): Promise<BrokerStats> {
 }
 
 /** The subscriptions a test broker holds whose filter starts with `prefix`. */
-export function brokerSubscriptions(prefix: string, name = 'main'): Promise<{ clientId: string; filter: string; qos: number }[]> {
+export function brokerSubscriptions(
+  prefix: string,
+  name = 'main'
+): Promise<{ clientId: string; filter: string; qos: number }[]> {
   return executeServerCommand('broker-subscriptions', { name, prefix });
 }
 
 /** Publishes from the broker itself, `count` times (`{i}` in topic or payload is the index). */
-export async function brokerPublish(options: { topic: string; payload?: string; qos?: number; retain?: boolean; count?: number; name?: string }): Promise<void> {
+export async function brokerPublish(options: {
+  topic: string;
+  payload?: string;
+  qos?: number;
+  retain?: boolean;
+  count?: number;
+  name?: string;
+}): Promise<void> {
   await executeServerCommand('broker-publish', options);
 }
 
@@ -153,14 +163,18 @@ export async function freezeBroker(name = 'main'): Promise<void> {
 }
 
 /** Loads a page from test/fixtures/ in an iframe and waits until the CDN bundle defined the elements. */
-export async function loadFixture(name: string): Promise<{ frame: HTMLIFrameElement; win: Window & typeof globalThis; doc: Document }> {
+export async function loadFixture(
+  name: string
+): Promise<{ frame: HTMLIFrameElement; win: Window & typeof globalThis; doc: Document }> {
   const frame = document.createElement('iframe');
   const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   frame.src = `/test/fixtures/${name}`;
   document.body.append(frame);
   await loaded;
   const win = frame.contentWindow as Window & typeof globalThis;
-  await waitUntil(() => win.customElements.get('mqtt-value'), `the bundle defined nothing in ${name}`, { timeout: 5000 });
+  await waitUntil(() => win.customElements.get('mqtt-value'), `the bundle defined nothing in ${name}`, {
+    timeout: 5000,
+  });
   return { frame, win, doc: frame.contentDocument! };
 }
 
@@ -175,7 +189,11 @@ export function brokerClients(name = 'main'): Promise<string[]> {
  */
 export async function fixtureShowsValue(doc: Document, name: string): Promise<HTMLElement> {
   const topic = uniqueTopic(name);
-  const conn = doc.querySelector('mqtt-connection') as HTMLElement & { url: string; connect(): void; disconnect(): Promise<void> };
+  const conn = doc.querySelector('mqtt-connection') as HTMLElement & {
+    url: string;
+    connect(): void;
+    disconnect(): Promise<void>;
+  };
   const value = doc.querySelector('mqtt-value') as HTMLElement & { topic: string };
   value.topic = topic;
   conn.url = await brokerUrl();

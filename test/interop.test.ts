@@ -22,9 +22,16 @@ const CONFIGS: BrokerConfig[] = [
   { broker: 'tls', protocolVersion: 5 },
 ];
 
-const NAMES: Record<BrokerConfig['broker'], string> = { aedes: 'aedes', anonymous: 'mosquitto', password: 'mosquitto with a password', tls: 'mosquitto over wss' };
+const NAMES: Record<BrokerConfig['broker'], string> = {
+  aedes: 'aedes',
+  anonymous: 'mosquitto',
+  password: 'mosquitto with a password',
+  tls: 'mosquitto over wss',
+};
 
-type ConnectionOptions = Partial<Pick<MqttConnection, 'clientId' | 'password' | 'clean' | 'sessionExpiry' | 'reconnectPeriod' | 'will'>>;
+type ConnectionOptions = Partial<
+  Pick<MqttConnection, 'clientId' | 'password' | 'clean' | 'sessionExpiry' | 'reconnectPeriod' | 'will'>
+>;
 
 /** Collects the details of an element's mqtt-message events. */
 function messages(el: HTMLElement): MqttMessage[] {
@@ -44,7 +51,10 @@ async function settled(conn: MqttConnection): Promise<void> {
   await connected(conn, 3000);
   // The kit sends the subscriptions asked for together once the microtasks run; give them a moment.
   await sleep(20);
-  await waitUntil(() => Object.keys(conn.client?.outgoing ?? {}).length === 0, 'the broker did not acknowledge', { timeout: 3000, interval: 5 });
+  await waitUntil(() => Object.keys(conn.client?.outgoing ?? {}).length === 0, 'the broker did not acknowledge', {
+    timeout: 3000,
+    interval: 5,
+  });
 }
 
 for (const config of CONFIGS) {
@@ -58,7 +68,18 @@ for (const config of CONFIGS) {
     /** An <mqtt-connection> to this broker (its url, protocol version and credentials), not yet in the page. */
     function create(content: unknown = nothing, options: ConnectionOptions = {}): MqttConnection {
       const el = document.createElement('mqtt-connection');
-      Object.assign(el, { url: broker.url, protocolVersion: config.protocolVersion, username: broker.username, password: broker.password, reconnectPeriod: 100, connectTimeout: 3000 }, options);
+      Object.assign(
+        el,
+        {
+          url: broker.url,
+          protocolVersion: config.protocolVersion,
+          username: broker.username,
+          password: broker.password,
+          reconnectPeriod: 100,
+          connectTimeout: 3000,
+        },
+        options
+      );
       render(content, el);
       return el;
     }
@@ -133,7 +154,9 @@ for (const config of CONFIGS) {
       const rooms = ['kitchen', 'hall', 'attic'];
       const sent = Array.from({ length: 30 }, (_, i) => ({ room: rooms[i % rooms.length], value: i }));
       await conn.publish(`${topic}/kitchen/humidity`, '99', { qos: 1 });
-      await Promise.all(sent.map(({ room, value }) => conn.publish(`${topic}/${room}/temp`, String(value), { qos: 1 })));
+      await Promise.all(
+        sent.map(({ room, value }) => conn.publish(`${topic}/${room}/temp`, String(value), { qos: 1 }))
+      );
       await waitUntil(() => got.length >= sent.length, `got ${got.length} of ${sent.length}`, { timeout: 3000 });
       await sleep(50);
       expect(got.map((m) => ({ room: m.params.room, value: m.value }))).to.deep.equal(sent);
@@ -164,7 +187,11 @@ for (const config of CONFIGS) {
       conn.addEventListener('mqtt-publish', (e) => published.push(e.detail.qos));
       conn.querySelector<HTMLButtonElement>('#one')!.click();
       conn.querySelector<HTMLButtonElement>('#two')!.click();
-      await waitUntil(() => got.length === 2 && published.length === 2, `got ${got.length}, published ${published.length}`, { timeout: 3000 });
+      await waitUntil(
+        () => got.length === 2 && published.length === 2,
+        `got ${got.length}, published ${published.length}`,
+        { timeout: 3000 }
+      );
       expect(published).to.have.members([1, 2]);
       const byLevel = Object.fromEntries(got.map((m) => [m.params.level, { qos: m.qos, value: m.value }]));
       expect(byLevel).to.deep.equal({ 1: { qos: 1, value: 'one' }, 2: { qos: 2, value: 'two' } });
@@ -188,7 +215,11 @@ for (const config of CONFIGS) {
 
     it(`keeps a persistent session${v5 ? ' (session-expiry, clean="false")' : ' (clean="false")'}: messages sent while away arrive on return`, async () => {
       const topic = uniqueTopic('session');
-      const persistent: ConnectionOptions = { clientId: `interop-${Math.random().toString(36).slice(2, 10)}`, clean: false, ...(v5 ? { sessionExpiry: 60 } : {}) };
+      const persistent: ConnectionOptions = {
+        clientId: `interop-${Math.random().toString(36).slice(2, 10)}`,
+        clean: false,
+        ...(v5 ? { sessionExpiry: 60 } : {}),
+      };
       const subscriber = html`<mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe>`;
       const first = await connection(subscriber, persistent);
       await settled(first);
@@ -220,7 +251,11 @@ for (const config of CONFIGS) {
         el.addEventListener('mqtt-status', (e) => statuses.push(e.detail.status));
         try {
           await mount(el);
-          await waitUntil(() => errors.length > 0 && el.status === 'disconnected', `status ${el.status}, ${errors.length} errors`, { timeout: 3000 });
+          await waitUntil(
+            () => errors.length > 0 && el.status === 'disconnected',
+            `status ${el.status}, ${errors.length} errors`,
+            { timeout: 3000 }
+          );
           // With a retry every 50 ms, 300 ms would show several attempts.
           await sleep(300);
         } finally {
@@ -232,7 +267,16 @@ for (const config of CONFIGS) {
         // Bad user name or password, or not authorized (mosquitto's answer to a wrong password).
         expect(detail.code).to.be.oneOf(v5 ? [0x86, 0x87] : [4, 5]);
         const cause = (detail.error as Error & { cause?: unknown }).cause;
-        const shown = [detail.error.message, detail.hint, JSON.stringify(detail), String(cause), el.getAttribute('error') ?? '', el.error ?? '', el.outerHTML, ...warnings];
+        const shown = [
+          detail.error.message,
+          detail.hint,
+          JSON.stringify(detail),
+          String(cause),
+          el.getAttribute('error') ?? '',
+          el.error ?? '',
+          el.outerHTML,
+          ...warnings,
+        ];
         for (const text of shown) expect(text, 'the password leaked').not.to.contain(wrong);
       });
 
@@ -254,7 +298,9 @@ for (const config of CONFIGS) {
         const errors: MqttErrorEvent[] = [];
         el.addEventListener('mqtt-error', (e) => errors.push(e));
         await mount(el);
-        await waitUntil(() => errors.length > 0 || el.status === 'connected', 'neither connected nor failed', { timeout: 3000 });
+        await waitUntil(() => errors.length > 0 || el.status === 'connected', 'neither connected nor failed', {
+          timeout: 3000,
+        });
         expect(el.status).not.to.equal('connected');
         expect(errors[0].detail.hint).to.contain('certificate');
         await waitUntil(() => el.status === 'disconnected');
@@ -263,7 +309,10 @@ for (const config of CONFIGS) {
 
     if (v5) {
       it('delivers MQTT 5 user properties from <mqtt-publish>.properties in the message detail', async () => {
-        const detail = await publishWithProperties({ userProperties: { room: 'kitchen', source: 'interop' }, contentType: 'text/plain' });
+        const detail = await publishWithProperties({
+          userProperties: { room: 'kitchen', source: 'interop' },
+          contentType: 'text/plain',
+        });
         expect(detail.properties?.userProperties).to.deep.equal({ room: 'kitchen', source: 'interop' });
         expect(detail.properties?.contentType).to.equal('text/plain');
       });
@@ -306,7 +355,10 @@ for (const config of CONFIGS) {
         await conn.publish(topic, '"live"', { qos: 1 });
         await waitUntil(() => got.length >= 1, 'no live message');
         await sleep(50);
-        expect(got.map((m) => m.value), 'no retained message with retain-handling 2').to.deep.equal(['live']);
+        expect(
+          got.map((m) => m.value),
+          'no retained message with retain-handling 2'
+        ).to.deep.equal(['live']);
         expect(drops).to.equal(0);
         expect(reader.status).to.equal('connected');
         expect(sub.error).to.equal(undefined);
@@ -321,4 +373,3 @@ for (const config of CONFIGS) {
     }
   });
 }
-

@@ -2,11 +2,23 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { MqttConnection } from '../src/index.js';
 import { registrySizes } from '../src/controllers/registry.js';
 import type { MqttSession } from '../src/session/session.js';
-import { brokerClients, brokerSubscriptions, brokerUrl, connected, countGlobalListeners, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerClients,
+  brokerSubscriptions,
+  brokerUrl,
+  connected,
+  countGlobalListeners,
+  sleep,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 /** The insides of a connection that must not grow: its session and its context provider. */
 function insides(connection: MqttConnection) {
-  const { session, provider } = connection as unknown as { session: MqttSession; provider: { subscriptions: Map<unknown, unknown> } };
+  const { session, provider } = connection as unknown as {
+    session: MqttSession;
+    provider: { subscriptions: Map<unknown, unknown> };
+  };
   return {
     filters: session.filterCount,
     listeners: session.listenerCount,
@@ -20,7 +32,9 @@ describe('no leaks', () => {
     this.timeout(60000);
     const url = await brokerUrl();
     const prefix = uniqueTopic('churn');
-    const connection = await fixture<MqttConnection>(html`<mqtt-connection id="churn-connection" url=${url}></mqtt-connection>`);
+    const connection = await fixture<MqttConnection>(
+      html`<mqtt-connection id="churn-connection" url=${url}></mqtt-connection>`
+    );
     await connected(connection);
     const before = insides(connection);
     const registryBefore = registrySizes();
@@ -48,9 +62,19 @@ describe('no leaks', () => {
         if (round % 10 === 0) {
           // Seven shared topics and this round's (the last round's on its way out): eight filters,
           // however many elements.
-          const expected = [...Array.from({ length: 7 }, (_, i) => `${prefix}/shared${i}`), `${prefix}/round${round}`].sort().join();
+          const expected = [...Array.from({ length: 7 }, (_, i) => `${prefix}/shared${i}`), `${prefix}/round${round}`]
+            .sort()
+            .join();
           let held = '';
-          await waitUntil(async () => (held = (await brokerSubscriptions(prefix)).map((s) => s.filter).sort().join()) === expected, `the broker holds ${held}`, { interval: 10 });
+          await waitUntil(
+            async () =>
+              (held = (await brokerSubscriptions(prefix))
+                .map((s) => s.filter)
+                .sort()
+                .join()) === expected,
+            `the broker holds ${held}`,
+            { interval: 10 }
+          );
           peakAtBroker = Math.max(peakAtBroker, held.split(',').length);
         } else {
           await (mounted[batch - 1] as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
@@ -64,7 +88,9 @@ describe('no leaks', () => {
     }
     await sleep(50);
     const after = insides(connection);
-    console.log(`churn: 10000 cycles, up to ${peakAtBroker} filters at the broker at once, then 0; insides before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    console.log(
+      `churn: 10000 cycles, up to ${peakAtBroker} filters at the broker at once, then 0; insides before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`
+    );
     expect(peakAtBroker, 'the cycles did reach the broker').to.equal(8);
     expect(after).to.deep.equal(before);
     expect(registrySizes()).to.deep.equal(registryBefore);
@@ -85,8 +111,12 @@ describe('no leaks', () => {
       document.body.append(el);
       connections.push(el);
     }
-    await waitUntil(() => connections.every((el) => el.status === 'connected'), 'not all connected', { timeout: 10000 }).catch((error: Error) => {
-      throw new Error(`${error.message}: ${connections.map((el) => `${el.id} ${el.status} ${el.error ?? ''} ${el.client ? 'client' : 'no client'}`).join('; ')}`);
+    await waitUntil(() => connections.every((el) => el.status === 'connected'), 'not all connected', {
+      timeout: 10000,
+    }).catch((error: Error) => {
+      throw new Error(
+        `${error.message}: ${connections.map((el) => `${el.id} ${el.status} ${el.error ?? ''} ${el.client ? 'client' : 'no client'}`).join('; ')}`
+      );
     });
     expect((await clients()).length).to.equal(baseline + 20);
     for (const el of connections) el.remove();

@@ -19,4 +19,3 @@ export interface BrokerAccess {
 export function startMosquitto(variant: MosquittoVariant = 'anonymous'): Promise<BrokerAccess> {
   return executeServerCommand<BrokerAccess, { variant: MosquittoVariant }>('mosquitto-start', { variant });
 }
-

@@ -2,7 +2,15 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/chart.js';
 import type { MqttChart } from '../src/chart.js';
 import type { MqttConnection, MqttErrorEvent } from '../src/index.js';
-import { brokerPublish, captureWarnings, nextFrame, onMainBroker, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  captureWarnings,
+  nextFrame,
+  onMainBroker,
+  sleep,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 /** The frame a callback runs in: every callback of one animation frame sees the same timeline time. */
 const frameNow = () => Number(document.timeline.currentTime);
@@ -10,19 +18,28 @@ const frameNow = () => Number(document.timeline.currentTime);
 describe('<mqtt-chart>', () => {
   let url: string;
   let conn: MqttConnection;
-  onMainBroker((u) => (url = u), () => conn);
+  onMainBroker(
+    (u) => (url = u),
+    () => conn
+  );
 
-  async function mount(template: (base: string) => unknown, subscriptions = 1): Promise<{ base: string; el: MqttChart }> {
+  async function mount(
+    template: (base: string) => unknown,
+    subscriptions = 1
+  ): Promise<{ base: string; el: MqttChart }> {
     const base = uniqueTopic('chart');
     conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>${template(base)}</mqtt-connection>`);
     await subscriptionsAtBroker(base, subscriptions);
     return { base, el: conn.querySelector('mqtt-chart')! };
   }
 
-  const legendLabels = (el: MqttChart) => [...el.shadowRoot!.querySelectorAll('.u-series .u-label')].map((label) => label.textContent);
+  const legendLabels = (el: MqttChart) =>
+    [...el.shadowRoot!.querySelectorAll('.u-series .u-label')].map((label) => label.textContent);
 
   it('draws one series per matching topic, labelled by the named wildcard', async () => {
-    const { base, el } = await mount((b) => html`<mqtt-chart topic=${`${b}/+room/temperature`} unit="°C" digits="1"></mqtt-chart>`);
+    const { base, el } = await mount(
+      (b) => html`<mqtt-chart topic=${`${b}/+room/temperature`} unit="°C" digits="1"></mqtt-chart>`
+    );
     await brokerPublish({ topic: `${base}/kitchen/temperature`, payload: '21.25' });
     await brokerPublish({ topic: `${base}/bedroom/temperature`, payload: '18' });
     await brokerPublish({ topic: `${base}/kitchen/temperature`, payload: '21.5' });
@@ -37,7 +54,11 @@ describe('<mqtt-chart>', () => {
     expect(el.plot!.axes[1].values).to.be.a('function');
     const chart = el.shadowRoot!.querySelector('[part=chart]')!;
     expect(chart.getAttribute('role')).to.equal('img');
-    await waitUntil(() => chart.getAttribute('aria-label')!.includes('bedroom 18.0 °C'), `label: ${chart.getAttribute('aria-label')}`, { timeout: 3000 });
+    await waitUntil(
+      () => chart.getAttribute('aria-label')!.includes('bedroom 18.0 °C'),
+      `label: ${chart.getAttribute('aria-label')}`,
+      { timeout: 3000 }
+    );
     expect(chart.getAttribute('aria-label')).to.contain('2 series').and.contain('kitchen 21.5 °C');
     await expect(el).to.be.accessible();
   });
@@ -52,7 +73,11 @@ describe('<mqtt-chart>', () => {
     expect((window as unknown as { __chartPwned?: number }).__chartPwned).to.equal(undefined);
     // The accessible label (rewritten at most once a second) names it too, as an attribute value.
     const chart = el.shadowRoot!.querySelector('[part=chart]')!;
-    await waitUntil(() => chart.getAttribute('aria-label')!.includes(evil), `label: ${chart.getAttribute('aria-label')}`, { timeout: 3000 });
+    await waitUntil(
+      () => chart.getAttribute('aria-label')!.includes(evil),
+      `label: ${chart.getAttribute('aria-label')}`,
+      { timeout: 3000 }
+    );
   });
 
   it('draws a field picked by path, and booleans as 1 and 0', async () => {
@@ -91,7 +116,9 @@ describe('<mqtt-chart>', () => {
     for (const at of drawsAt) perFrame.set(at, (perFrame.get(at) ?? 0) + 1);
     const most = Math.max(...perFrame.values());
     const points = el.series[0].points;
-    console.log(`chart: ${total} messages, ${points} points kept (max-points 1000), ${drawsAt.length} redraws over ${frames} frames, at most ${most} per frame`);
+    console.log(
+      `chart: ${total} messages, ${points} points kept (max-points 1000), ${drawsAt.length} redraws over ${frames} frames, at most ${most} per frame`
+    );
     expect(points).to.equal(1000);
     expect(el.series[0].latest).to.equal(total - 1);
     expect(most).to.equal(1);
@@ -112,27 +139,47 @@ describe('<mqtt-chart>', () => {
 
   it('follows the size of its container', async () => {
     // A wildcard filter, so that the chart has a legend to fit under the plot.
-    const { base, el } = await mount((b) => html`<div style="width: 400px"><mqtt-chart topic=${`${b}/+`} style="height: 300px"></mqtt-chart></div>`);
+    const { base, el } = await mount(
+      (b) => html`<div style="width: 400px"><mqtt-chart topic=${`${b}/+`} style="height: 300px"></mqtt-chart></div>`
+    );
     await brokerPublish({ topic: `${base}/a`, payload: '1' });
-    await waitUntil(() => el.plot?.width === 400 && el.plot.height === 300 - el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight, `size ${el.plot?.width}x${el.plot?.height}`, {
-      timeout: 3000,
-    });
+    await waitUntil(
+      () =>
+        el.plot?.width === 400 &&
+        el.plot.height === 300 - el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight,
+      `size ${el.plot?.width}x${el.plot?.height}`,
+      {
+        timeout: 3000,
+      }
+    );
     const legend = el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight;
     expect(legend).to.be.within(10, 60);
     (el.parentElement as HTMLElement).style.width = '640px';
     await waitUntil(() => el.plot!.width === 640, `width ${el.plot!.width}`, { timeout: 3000 });
     el.style.height = '200px';
     // The legend's height may differ at the new width.
-    await waitUntil(() => el.plot!.height === 200 - el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight, `height ${el.plot!.height}, box ${el.shadowRoot!.querySelector<HTMLElement>('[part=chart]')!.clientHeight}, legend ${el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight}, host ${el.clientHeight}`);
+    await waitUntil(
+      () => el.plot!.height === 200 - el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight,
+      `height ${el.plot!.height}, box ${el.shadowRoot!.querySelector<HTMLElement>('[part=chart]')!.clientHeight}, legend ${el.shadowRoot!.querySelector<HTMLElement>('.u-legend')!.offsetHeight}, host ${el.clientHeight}`
+    );
   });
 
   it('takes colours from CSS custom properties', async () => {
-    const { base, el } = await mount((b) => html`<mqtt-chart topic=${`${b}/+`} style="--mqtt-chart-color-1: rgb(1, 2, 3); --mqtt-chart-color-2: rgb(4, 5, 6)"></mqtt-chart>`);
+    const { base, el } = await mount(
+      (b) =>
+        html`<mqtt-chart
+          topic=${`${b}/+`}
+          style="--mqtt-chart-color-1: rgb(1, 2, 3); --mqtt-chart-color-2: rgb(4, 5, 6)"
+        ></mqtt-chart>`
+    );
     await brokerPublish({ topic: `${base}/a`, payload: '1' });
     await waitUntil(() => el.plot?.series.length === 2);
     await brokerPublish({ topic: `${base}/b`, payload: '2' });
     await waitUntil(() => el.plot?.series.length === 3);
-    expect(el.plot!.series.slice(1).map((s) => (s.stroke as () => string)())).to.deep.equal(['rgb(1, 2, 3)', 'rgb(4, 5, 6)']);
+    expect(el.plot!.series.slice(1).map((s) => (s.stroke as () => string)())).to.deep.equal([
+      'rgb(1, 2, 3)',
+      'rgb(4, 5, 6)',
+    ]);
   });
 
   it('reports bad attributes with a hint, uses the defaults and keeps drawing', async () => {

@@ -1,7 +1,16 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { MqttConnection, MqttErrorEvent, type MqttMessage } from '../src/index.js';
-import { brokerPublish, brokerUrl, connected, mosquittoUrl, sleep, stopBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  brokerUrl,
+  connected,
+  mosquittoUrl,
+  sleep,
+  stopBroker,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 describe('<mqtt-connection>', () => {
   let url: string;
@@ -40,19 +49,21 @@ describe('<mqtt-connection>', () => {
   });
 
   it('passes its attributes to the MQTT.js client', async () => {
-    const el = await fixture<MqttConnection>(html`<mqtt-connection
-      url=${url}
-      client-id="kit-test-1"
-      username="ann"
-      password="secret"
-      keepalive="15"
-      clean="false"
-      connect-timeout="4000"
-      will-topic="wills/kit-test-1"
-      will-payload="gone"
-      will-qos="1"
-      will-retain
-    ></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection
+        url=${url}
+        client-id="kit-test-1"
+        username="ann"
+        password="secret"
+        keepalive="15"
+        clean="false"
+        connect-timeout="4000"
+        will-topic="wills/kit-test-1"
+        will-payload="gone"
+        will-qos="1"
+        will-retain
+      ></mqtt-connection>`
+    );
     await connected(el);
     const options = el.client!.options;
     expect(options.clientId).to.equal('kit-test-1');
@@ -63,7 +74,9 @@ describe('<mqtt-connection>', () => {
     expect(options.connectTimeout).to.equal(4000);
     expect(options.will).to.deep.include({ topic: 'wills/kit-test-1', qos: 1, retain: true });
     expect(String(options.will!.payload)).to.equal('gone');
-    expect(await executeServerCommand<string[], { name: string }>('broker-clients', { name: 'main' })).to.include('kit-test-1');
+    expect(await executeServerCommand<string[], { name: string }>('broker-clients', { name: 'main' })).to.include(
+      'kit-test-1'
+    );
     await el.disconnect();
   });
 
@@ -173,9 +186,11 @@ describe('<mqtt-connection>', () => {
   it('moves its subscriptions to a new url', async () => {
     const second = await brokerUrl('second');
     const topic = uniqueTopic('url-change');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <mqtt-value topic=${topic}></mqtt-value>
-    </mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <mqtt-value topic=${topic}></mqtt-value>
+      </mqtt-connection>`
+    );
     await subscriptionsAtBroker(topic, 1, 'main');
     el.url = second;
     await subscriptionsAtBroker(topic, 1, 'second');
@@ -205,10 +220,17 @@ describe('<mqtt-connection>', () => {
   });
 
   it('ends its client when removed', async () => {
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} client-id="kit-removed"></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} client-id="kit-removed"></mqtt-connection>`
+    );
     await connected(el);
     el.remove();
-    await waitUntil(async () => !(await executeServerCommand<string[], { name: string }>('broker-clients', { name: 'main' })).includes('kit-removed'));
+    await waitUntil(
+      async () =>
+        !(await executeServerCommand<string[], { name: string }>('broker-clients', { name: 'main' })).includes(
+          'kit-removed'
+        )
+    );
     expect(el.status).to.equal('disconnected');
   });
 
@@ -230,9 +252,11 @@ describe('<mqtt-connection> with faults and MQTT 5', () => {
   it('fires mqtt-disconnect when the broker goes away, reconnects and resubscribes', async () => {
     const url = await brokerUrl('flaky');
     const topic = uniqueTopic('flaky');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400">
-      <mqtt-value topic=${topic}></mqtt-value>
-    </mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400">
+        <mqtt-value topic=${topic}></mqtt-value>
+      </mqtt-connection>`
+    );
     await subscriptionsAtBroker(topic, 1, 'flaky');
     const disconnected = oneEvent(el, 'mqtt-disconnect');
     await stopBroker('flaky');
@@ -306,9 +330,11 @@ describe('<mqtt-connection> with faults and MQTT 5', () => {
   it('drops, after a reconnect, the filters of a persistent session that were removed offline', async () => {
     const url = await brokerUrl();
     const topic = uniqueTopic('persistent');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} clean="false" reconnect-period="100" client-id=${`persist-${Date.now()}`}>
-      <mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe>
-    </mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} clean="false" reconnect-period="100" client-id=${`persist-${Date.now()}`}>
+        <mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     await subscriptionsAtBroker(topic, 1);
     (el.client as unknown as { stream: { destroy(): void } }).stream.destroy();
     await waitUntil(() => el.status !== 'connected');
@@ -331,7 +357,9 @@ describe('<mqtt-connection> with faults and MQTT 5', () => {
   });
 
   it('speaks MQTT 5 with a session expiry to mosquitto', async () => {
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${await mosquittoUrl()} protocol-version="5" session-expiry="60"></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${await mosquittoUrl()} protocol-version="5" session-expiry="60"></mqtt-connection>`
+    );
     await connected(el);
     expect(el.client!.options.protocolVersion).to.equal(5);
     expect(el.client!.options.properties).to.deep.equal({ sessionExpiryInterval: 60 });
@@ -344,16 +372,20 @@ describe('<mqtt-connection> with faults and MQTT 5', () => {
     const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} protocol-version="5"></mqtt-connection>`);
     await connected(el);
     await el.publish(topic, 'kept', { qos: 1, retain: true });
-    const wrapper = await fixture(html`<div>
-      <mqtt-subscribe connection="rh-conn" topic=${topic} retain-handling="2"></mqtt-subscribe>
-      <mqtt-subscribe connection="rh-conn-2" topic=${topic}></mqtt-subscribe>
-    </div>`);
+    const wrapper = await fixture(
+      html`<div>
+        <mqtt-subscribe connection="rh-conn" topic=${topic} retain-handling="2"></mqtt-subscribe>
+        <mqtt-subscribe connection="rh-conn-2" topic=${topic}></mqtt-subscribe>
+      </div>`
+    );
     const [never, always] = [...wrapper.querySelectorAll('mqtt-subscribe')];
     const seen = { never: 0, always: 0 };
     never.addEventListener('mqtt-message', () => seen.never++);
     always.addEventListener('mqtt-message', () => seen.always++);
     el.id = 'rh-conn';
-    const other = await fixture<MqttConnection>(html`<mqtt-connection id="rh-conn-2" url=${url} protocol-version="5"></mqtt-connection>`);
+    const other = await fixture<MqttConnection>(
+      html`<mqtt-connection id="rh-conn-2" url=${url} protocol-version="5"></mqtt-connection>`
+    );
     await waitUntil(() => seen.always === 1, 'the plain subscriber got no retained message');
     await sleep(200);
     expect(seen.never).to.equal(0);

@@ -8,9 +8,15 @@ const payloads = (el: MqttLog) => lines(el).map((line) => line.querySelector('[p
 describe('<mqtt-log>', () => {
   let url: string;
   let conn: MqttConnection;
-  onMainBroker((u) => (url = u), () => conn);
+  onMainBroker(
+    (u) => (url = u),
+    () => conn
+  );
 
-  async function mount(template: (topic: string) => unknown, filter = (topic: string) => topic): Promise<{ topic: string; el: MqttLog }> {
+  async function mount(
+    template: (topic: string) => unknown,
+    filter = (topic: string) => topic
+  ): Promise<{ topic: string; el: MqttLog }> {
     const topic = uniqueTopic('log');
     conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>${template(topic)}</mqtt-connection>`);
     await subscriptionsAtBroker(filter(topic), 1);
@@ -18,7 +24,10 @@ describe('<mqtt-log>', () => {
   }
 
   it('lists messages newest first, with time, topic and payload as text', async () => {
-    const { topic, el } = await mount((t) => html`<mqtt-log topic="${t}/#" locale="en-GB"></mqtt-log>`, (t) => `${t}/#`);
+    const { topic, el } = await mount(
+      (t) => html`<mqtt-log topic="${t}/#" locale="en-GB"></mqtt-log>`,
+      (t) => `${t}/#`
+    );
     await brokerPublish({ topic: `${topic}/a`, payload: 'first' });
     await brokerPublish({ topic: `${topic}/b`, payload: '{"on":true}' });
     await waitUntil(() => lines(el).length === 2);

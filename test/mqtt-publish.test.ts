@@ -60,7 +60,10 @@ describe('<mqtt-publish>', () => {
 
   it('publishes a button click: its value attribute, else payload', async () => {
     const el = await mount(
-      (t) => html`<mqtt-publish topic=${t} payload="ping"><button value="reboot">Reboot</button><button>Ping</button></mqtt-publish>`
+      (t) =>
+        html`<mqtt-publish topic=${t} payload="ping"
+          ><button value="reboot">Reboot</button><button>Ping</button></mqtt-publish
+        >`
     );
     const published = oneEvent(el, 'mqtt-publish');
     el.querySelectorAll('button')[0].click();
@@ -72,7 +75,12 @@ describe('<mqtt-publish>', () => {
   });
 
   it('publishes payload-on / payload-off for a checkbox on change, not on click', async () => {
-    const el = await mount((t) => html`<mqtt-publish topic=${t} payload-on="ON" payload-off="OFF"><label><input type="checkbox" /> Lamp</label></mqtt-publish>`);
+    const el = await mount(
+      (t) =>
+        html`<mqtt-publish topic=${t} payload-on="ON" payload-off="OFF"
+          ><label><input type="checkbox" /> Lamp</label></mqtt-publish
+        >`
+    );
     const box = el.querySelector('input')!;
     box.click();
     box.click();
@@ -80,21 +88,30 @@ describe('<mqtt-publish>', () => {
   });
 
   it('publishes once when the text of a label around a checkbox is clicked', async () => {
-    const el = await mount((t) => html`<mqtt-publish topic=${t}><label><input type="checkbox" /> <span>Lamp</span></label></mqtt-publish>`);
+    const el = await mount(
+      (t) =>
+        html`<mqtt-publish topic=${t}
+          ><label><input type="checkbox" /> <span>Lamp</span></label></mqtt-publish
+        >`
+    );
     el.querySelector('span')!.click();
     expect(await values(1)).to.deep.equal(['true']);
     await sleep(100);
     expect(received).to.have.length(1);
   });
 
-  it('publishes a custom button\'s click', async () => {
-    const el = await mount((t) => html`<mqtt-publish topic=${t} payload="go"><x-fancy-button>Go</x-fancy-button></mqtt-publish>`);
+  it("publishes a custom button's click", async () => {
+    const el = await mount(
+      (t) => html`<mqtt-publish topic=${t} payload="go"><x-fancy-button>Go</x-fancy-button></mqtt-publish>`
+    );
     (el.querySelector('x-fancy-button') as HTMLElement).click();
     expect(await values(1)).to.deep.equal(['go']);
   });
 
   it('sends the last throttled value when it is removed', async () => {
-    const el = await mount((t) => html`<mqtt-publish topic=${t} event="input" throttle="1000"><input type="range" /></mqtt-publish>`);
+    const el = await mount(
+      (t) => html`<mqtt-publish topic=${t} event="input" throttle="1000"><input type="range" /></mqtt-publish>`
+    );
     const range = el.querySelector('input')!;
     for (const v of ['1', '2', '3']) {
       range.value = v;
@@ -104,7 +121,7 @@ describe('<mqtt-publish>', () => {
     expect(await values(2)).to.deep.equal(['1', '3']);
   });
 
-  it('publishes a custom form control\'s checked state', async () => {
+  it("publishes a custom form control's checked state", async () => {
     const el = await mount((t) => html`<mqtt-publish topic=${t}><test-switch></test-switch></mqtt-publish>`);
     const sw = el.querySelector('test-switch') as TestSwitch;
     await sw.updateComplete;
@@ -114,9 +131,15 @@ describe('<mqtt-publish>', () => {
 
   it('publishes numbers from range and number inputs, strings from select and textarea', async () => {
     const el = await mount(
-      (t) => html`<mqtt-publish topic=${t} type="json"><input type="range" min="0" max="100" value="40" /></mqtt-publish>
-        <mqtt-publish topic=${t}><select><option>low</option><option>high</option></select></mqtt-publish>
-        <mqtt-publish topic=${t}><textarea></textarea></mqtt-publish>`
+      (t) =>
+        html`<mqtt-publish topic=${t} type="json"><input type="range" min="0" max="100" value="40" /></mqtt-publish>
+          <mqtt-publish topic=${t}
+            ><select>
+              <option>low</option>
+              <option>high</option>
+            </select></mqtt-publish
+          >
+          <mqtt-publish topic=${t}><textarea></textarea></mqtt-publish>`
     );
     const range = el.querySelector('input')!;
     range.value = '75';
@@ -132,15 +155,16 @@ describe('<mqtt-publish>', () => {
 
   it('publishes a form as an object of its named fields, without navigating', async () => {
     const el = await mount(
-      (t) => html`<mqtt-publish topic=${t}>
-        <form action="/should-not-navigate">
-          <input name="setpoint" type="number" value="21.5" />
-          <input name="mode" value="eco" />
-          <input name="away" type="checkbox" checked />
-          <input name="ignored" />
-          <button>Set</button>
-        </form>
-      </mqtt-publish>`
+      (t) =>
+        html`<mqtt-publish topic=${t}>
+          <form action="/should-not-navigate">
+            <input name="setpoint" type="number" value="21.5" />
+            <input name="mode" value="eco" />
+            <input name="away" type="checkbox" checked />
+            <input name="ignored" />
+            <button>Set</button>
+          </form>
+        </mqtt-publish>`
     );
     el.querySelector<HTMLInputElement>('[name=ignored]')!.removeAttribute('name');
     const before = location.href;
@@ -152,8 +176,11 @@ describe('<mqtt-publish>', () => {
 
   it('fills a payload template, JSON-encoding the value where type="json"', async () => {
     const el = await mount(
-      (t) => html`<mqtt-publish topic=${t} type="json" payload='{"brightness": {value}}'><input type="range" value="30" /></mqtt-publish>
-        <mqtt-publish topic=${t} payload="level={value}"><input value="high" /></mqtt-publish>`
+      (t) =>
+        html`<mqtt-publish topic=${t} type="json" payload='{"brightness": {value}}'
+            ><input type="range" value="30"
+          /></mqtt-publish>
+          <mqtt-publish topic=${t} payload="level={value}"><input value="high" /></mqtt-publish>`
     );
     el.querySelector('input')!.dispatchEvent(new Event('change', { bubbles: true }));
     conn.querySelectorAll('input')[1].dispatchEvent(new Event('change', { bubbles: true }));
@@ -161,7 +188,9 @@ describe('<mqtt-publish>', () => {
   });
 
   it('publishes on the event named by event, throttled, always ending on the last value', async () => {
-    const el = await mount((t) => html`<mqtt-publish topic=${t} event="input" throttle="200"><input type="range" /></mqtt-publish>`);
+    const el = await mount(
+      (t) => html`<mqtt-publish topic=${t} event="input" throttle="200"><input type="range" /></mqtt-publish>`
+    );
     const range = el.querySelector('input')!;
     for (let v = 1; v <= 20; v++) {
       range.value = String(v);
@@ -176,7 +205,9 @@ describe('<mqtt-publish>', () => {
   });
 
   it('publishes retained messages with the QoS asked for', async () => {
-    const el = await mount((t) => html`<mqtt-publish topic=${t} qos="1" retain payload="kept"><button>Keep</button></mqtt-publish>`);
+    const el = await mount(
+      (t) => html`<mqtt-publish topic=${t} qos="1" retain payload="kept"><button>Keep</button></mqtt-publish>`
+    );
     el.querySelector('button')!.click();
     await values(1);
     offReceive();
@@ -207,7 +238,11 @@ describe('<mqtt-publish>', () => {
   it('carries offline while not connected and sends what was queued on connect', async () => {
     topic = uniqueTopic('offline');
     received = [];
-    conn = await fixture<MqttConnection>(html`<mqtt-connection manual url=${url}><mqtt-publish topic=${topic} qos="1" payload="queued"><button>Go</button></mqtt-publish></mqtt-connection>`);
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection manual url=${url}
+        ><mqtt-publish topic=${topic} qos="1" payload="queued"><button>Go</button></mqtt-publish></mqtt-connection
+      >`
+    );
     const el = conn.querySelector('mqtt-publish')!;
     expect(el.hasAttribute('offline')).to.be.true;
     offReceive = conn.subscribe(topic, (m) => received.push(m), { type: 'text', qos: 1 });

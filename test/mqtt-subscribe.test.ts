@@ -1,7 +1,17 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { MqttConnection, type MqttMessage, type MqttSubscribe, type MqttValue } from '../src/index.js';
-import { brokerPublish, brokerStats, brokerUrl, connected, mosquittoUrl, nextFrame, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  brokerStats,
+  brokerUrl,
+  connected,
+  mosquittoUrl,
+  nextFrame,
+  sleep,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 /** Collects the values of an element's mqtt-message events. */
 function collect(el: Element): unknown[] {
@@ -18,7 +28,9 @@ describe('<mqtt-subscribe>', () => {
 
   it('fires one mqtt-message per message, in order', async () => {
     const topic = uniqueTopic('order');
-    const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}><mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe></mqtt-connection>`);
+    const conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}><mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe></mqtt-connection>`
+    );
     const sub = conn.querySelector('mqtt-subscribe')!;
     const values = collect(sub);
     await subscriptionsAtBroker(topic, 1);
@@ -60,7 +72,9 @@ describe('<mqtt-subscribe>', () => {
 
   it('follows a topic change', async () => {
     const topic = uniqueTopic('change');
-    const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}><mqtt-subscribe topic=${`${topic}/a`}></mqtt-subscribe></mqtt-connection>`);
+    const conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}><mqtt-subscribe topic=${`${topic}/a`}></mqtt-subscribe></mqtt-connection>`
+    );
     const sub = conn.querySelector('mqtt-subscribe')!;
     await subscriptionsAtBroker(`${topic}/a`, 1);
     sub.topic = `${topic}/b`;
@@ -77,7 +91,9 @@ describe('<mqtt-subscribe>', () => {
 
   it('unsubscribes while paused', async () => {
     const topic = uniqueTopic('paused');
-    const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>`);
+    const conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>`
+    );
     const sub = conn.querySelector('mqtt-subscribe')!;
     await subscriptionsAtBroker(topic, 1);
     sub.paused = true;
@@ -91,10 +107,14 @@ describe('<mqtt-subscribe>', () => {
   it('ends subscribed to the right connection when moved between two', async () => {
     const topic = uniqueTopic('moved');
     const second = await brokerUrl('second');
-    const wrapper = await fixture(html`<div>
-      <mqtt-connection id="a" url=${url}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-      <mqtt-connection id="b" url=${second}><div><section></section></div></mqtt-connection>
-    </div>`);
+    const wrapper = await fixture(
+      html`<div>
+        <mqtt-connection id="a" url=${url}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
+        <mqtt-connection id="b" url=${second}
+          ><div><section></section></div
+        ></mqtt-connection>
+      </div>`
+    );
     const sub = wrapper.querySelector('mqtt-subscribe')!;
     await subscriptionsAtBroker(topic, 1, 'main');
     wrapper.querySelector('#b section')!.append(sub);
@@ -125,7 +145,7 @@ describe('<mqtt-subscribe>', () => {
     wrapper.remove();
   });
 
-  it('works inside another element\'s shadow root', async () => {
+  it("works inside another element's shadow root", async () => {
     const topic = uniqueTopic('shadow');
     const tag = `shadow-host-${Math.random().toString(36).slice(2, 8)}`;
     customElements.define(
@@ -166,17 +186,25 @@ describe('<mqtt-subscribe>', () => {
 
   it('binds values to properties and attributes of its children, as text', async () => {
     const topic = uniqueTopic('bind');
-    const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <mqtt-subscribe topic=${`${topic}/on`} bind="checked"><input type="checkbox" /></mqtt-subscribe>
-      <mqtt-subscribe topic=${`${topic}/text`} bind="textContent" target=".out"><p class="out"></p><p class="other">keep</p></mqtt-subscribe>
-      <mqtt-subscribe topic=${`${topic}/title`} bind="attr:title"><span></span></mqtt-subscribe>
-    </mqtt-connection>`);
+    const conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <mqtt-subscribe topic=${`${topic}/on`} bind="checked"><input type="checkbox" /></mqtt-subscribe>
+        <mqtt-subscribe topic=${`${topic}/text`} bind="textContent" target=".out"
+          ><p class="out"></p>
+          <p class="other">keep</p></mqtt-subscribe
+        >
+        <mqtt-subscribe topic=${`${topic}/title`} bind="attr:title"><span></span></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     await subscriptionsAtBroker(topic, 3);
     await brokerPublish({ topic: `${topic}/on`, payload: 'true' });
     await brokerPublish({ topic: `${topic}/text`, payload: '<img src=x onerror="window.__pwned=1">' });
     await brokerPublish({ topic: `${topic}/title`, payload: 'hello' });
     const input = conn.querySelector('input')!;
-    await waitUntil(() => input.checked && conn.querySelector('span')!.title === 'hello' && conn.querySelector('.out')!.textContent !== '');
+    await waitUntil(
+      () =>
+        input.checked && conn.querySelector('span')!.title === 'hello' && conn.querySelector('.out')!.textContent !== ''
+    );
     const out = conn.querySelector('.out')!;
     expect(out.textContent).to.equal('<img src=x onerror="window.__pwned=1">');
     expect(out.children).to.have.length(0);
@@ -188,9 +216,11 @@ describe('<mqtt-subscribe>', () => {
 
   it('refuses bindings that would make a payload markup or code', async () => {
     const topic = uniqueTopic('unsafe');
-    const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <mqtt-subscribe topic=${topic} bind="innerHTML"><p></p></mqtt-subscribe>
-    </mqtt-connection>`);
+    const conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <mqtt-subscribe topic=${topic} bind="innerHTML"><p></p></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     await subscriptionsAtBroker(topic, 1);
     const sub = conn.querySelector('mqtt-subscribe')!;
     const error = oneEvent(sub, 'mqtt-error');
@@ -202,11 +232,13 @@ describe('<mqtt-subscribe>', () => {
 
   it('refuses script urls in url properties and code elements as targets', async () => {
     const topic = uniqueTopic('script-url');
-    const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <mqtt-subscribe topic=${`${topic}/src`} bind="src"><iframe title="frame"></iframe></mqtt-subscribe>
-      <mqtt-subscribe topic=${`${topic}/href`} bind="attr:href"><a>link</a></mqtt-subscribe>
-      <mqtt-subscribe topic=${`${topic}/code`} bind="textContent"><script type="text/plain"></script></mqtt-subscribe>
-    </mqtt-connection>`);
+    const conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <mqtt-subscribe topic=${`${topic}/src`} bind="src"><iframe title="frame"></iframe></mqtt-subscribe>
+        <mqtt-subscribe topic=${`${topic}/href`} bind="attr:href"><a>link</a></mqtt-subscribe>
+        <mqtt-subscribe topic=${`${topic}/code`} bind="textContent"><script type="text/plain"></script></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     await subscriptionsAtBroker(topic, 3);
     const errors: string[] = [];
     conn.addEventListener('mqtt-error', (e) => errors.push(e.detail.error.message));
@@ -239,9 +271,11 @@ describe('<mqtt-subscribe>', () => {
 
   it('delivers the messages of an MQTT 5 shared subscription', async () => {
     const topic = uniqueTopic('shared');
-    const conn = await fixture<MqttConnection>(html`<mqtt-connection protocol-version="5" url=${await mosquittoUrl()}>
-      <mqtt-subscribe topic=${`$share/dashboards/${topic}/+room`}></mqtt-subscribe>
-    </mqtt-connection>`);
+    const conn = await fixture<MqttConnection>(
+      html`<mqtt-connection protocol-version="5" url=${await mosquittoUrl()}>
+        <mqtt-subscribe topic=${`$share/dashboards/${topic}/+room`}></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     await connected(conn);
     const sub = conn.querySelector('mqtt-subscribe')!;
     const messages: MqttMessage[] = [];
@@ -256,10 +290,16 @@ describe('<mqtt-subscribe>', () => {
   it('passes MQTT 5 subscription options (no-local) to mosquitto', async () => {
     const mosquitto = await mosquittoUrl();
     const topic = uniqueTopic('nolocal');
-    const wrapper = await fixture(html`<div>
-      <mqtt-connection id="self" protocol-version="5" url=${mosquitto}><mqtt-subscribe no-local topic=${topic}></mqtt-subscribe></mqtt-connection>
-      <mqtt-connection id="other" protocol-version="5" url=${mosquitto}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-    </div>`);
+    const wrapper = await fixture(
+      html`<div>
+        <mqtt-connection id="self" protocol-version="5" url=${mosquitto}
+          ><mqtt-subscribe no-local topic=${topic}></mqtt-subscribe
+        ></mqtt-connection>
+        <mqtt-connection id="other" protocol-version="5" url=${mosquitto}
+          ><mqtt-subscribe topic=${topic}></mqtt-subscribe
+        ></mqtt-connection>
+      </div>`
+    );
     const [self, other] = [...wrapper.querySelectorAll('mqtt-connection')];
     await connected(self);
     await connected(other);

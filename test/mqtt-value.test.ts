@@ -7,7 +7,10 @@ const shown = (el: MqttValue) => el.shadowRoot!.querySelector('[part="value"]')!
 describe('<mqtt-value>', () => {
   let url: string;
   let conn: MqttConnection;
-  onMainBroker((u) => (url = u), () => conn);
+  onMainBroker(
+    (u) => (url = u),
+    () => conn
+  );
 
   async function mount(template: (topic: string) => unknown): Promise<{ topic: string; el: MqttValue }> {
     const topic = uniqueTopic('value');
@@ -17,7 +20,9 @@ describe('<mqtt-value>', () => {
   }
 
   it('shows the placeholder, then the value with its digits and unit', async () => {
-    const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} path="celsius" digits="1" unit="°C" locale="en"></mqtt-value>`);
+    const { topic, el } = await mount(
+      (t) => html`<mqtt-value topic=${t} path="celsius" digits="1" unit="°C" locale="en"></mqtt-value>`
+    );
     expect(shown(el)).to.equal('–');
     expect(el.shadowRoot!.querySelector('[part="unit"]')!.textContent).to.equal('°C');
     await brokerPublish({ topic, payload: '{"celsius":21.349}' });
@@ -26,15 +31,17 @@ describe('<mqtt-value>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('formats numbers for its locale or the page\'s lang', async () => {
-    const { topic, el } = await mount((t) => html`<div lang="de-DE"><mqtt-value topic=${t} digits="2"></mqtt-value></div>`);
+  it("formats numbers for its locale or the page's lang", async () => {
+    const { topic, el } = await mount(
+      (t) => html`<div lang="de-DE"><mqtt-value topic=${t} digits="2"></mqtt-value></div>`
+    );
     await brokerPublish({ topic, payload: '1234.5' });
     await waitUntil(() => shown(el) === '1.234,50');
     el.locale = 'en-US';
     await waitUntil(() => shown(el) === '1,234.50');
   });
 
-  it('finds the page\'s lang through shadow roots', async () => {
+  it("finds the page's lang through shadow roots", async () => {
     const tag = `lang-host-${Math.random().toString(36).slice(2, 8)}`;
     const topic = uniqueTopic('lang');
     customElements.define(
@@ -56,7 +63,7 @@ describe('<mqtt-value>', () => {
     await waitUntil(() => shown(el) === '1.234,50', `shows ${shown(el)}`);
   });
 
-  it('drops the old topic\'s value when the topic changes', async () => {
+  it("drops the old topic's value when the topic changes", async () => {
     const { topic, el } = await mount((t) => html`<mqtt-value topic=${t}></mqtt-value>`);
     await brokerPublish({ topic, payload: '11' });
     await waitUntil(() => shown(el) === '11');
@@ -81,7 +88,11 @@ describe('<mqtt-value>', () => {
   it('reflects level against low and high', async () => {
     const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} low="18" high="26"></mqtt-value>`);
     expect(el.hasAttribute('level')).to.be.false;
-    for (const [payload, level] of [['17.9', 'low'], ['21', 'normal'], ['26.5', 'high']]) {
+    for (const [payload, level] of [
+      ['17.9', 'low'],
+      ['21', 'normal'],
+      ['26.5', 'high'],
+    ]) {
       await brokerPublish({ topic, payload });
       await waitUntil(() => el.getAttribute('level') === level, `level for ${payload}`);
       expect(el.level).to.equal(level);
@@ -172,7 +183,9 @@ describe('<mqtt-value>', () => {
     }
 
     it('has no live region without announce, and the visible value is never one', async () => {
-      const { el } = await mount((t) => html`<mqtt-value topic=${t}></mqtt-value><mqtt-value topic=${t} announce></mqtt-value>`);
+      const { el } = await mount(
+        (t) => html`<mqtt-value topic=${t}></mqtt-value><mqtt-value topic=${t} announce></mqtt-value>`
+      );
       const announcing = conn.querySelectorAll('mqtt-value')[1];
       await announcing.updateComplete;
       expect(region(el)).to.equal(null);
@@ -200,7 +213,9 @@ describe('<mqtt-value>', () => {
     });
 
     it('speaks a burst of 100 messages at most a few times, ending on the last value, and does not repeat it', async () => {
-      const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} announce="1" unit="W" locale="en"></mqtt-value>`);
+      const { topic, el } = await mount(
+        (t) => html`<mqtt-value topic=${t} announce="1" unit="W" locale="en"></mqtt-value>`
+      );
       await el.updateComplete;
       const times: number[] = [];
       const texts = recordAnnouncements(el, times);
@@ -208,12 +223,20 @@ describe('<mqtt-value>', () => {
       // 100 messages spread over many frames (one server round trip each), so that each renders.
       for (let i = 0; i < 100; i++) await brokerPublish({ topic, payload: String(i) });
       await waitUntil(() => shown(el) === '99', `shows ${shown(el)}`);
-      await waitUntil(() => region(el)!.textContent === '99 W', `announced ${JSON.stringify(texts)}`, { timeout: 3000 });
+      await waitUntil(() => region(el)!.textContent === '99 W', `announced ${JSON.stringify(texts)}`, {
+        timeout: 3000,
+      });
       expect(performance.now() - started, 'the last value waited for the interval').to.be.greaterThan(900);
       // At most one announcement a second, however long the burst took on a busy machine.
       const gaps = times.slice(1).map((t, i) => t - times[i]);
-      expect(gaps.every((gap) => gap > 950), `gaps ${gaps.join(', ')}`).to.be.true;
-      expect(texts.length, `announced ${JSON.stringify(texts)}`).to.be.within(1, Math.floor((times.at(-1)! - started) / 1000) + 1);
+      expect(
+        gaps.every((gap) => gap > 950),
+        `gaps ${gaps.join(', ')}`
+      ).to.be.true;
+      expect(texts.length, `announced ${JSON.stringify(texts)}`).to.be.within(
+        1,
+        Math.floor((times.at(-1)! - started) / 1000) + 1
+      );
       expect(texts.at(-1)).to.equal('99 W');
       // The same value again is not announced again.
       await sleep(1100);

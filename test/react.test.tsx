@@ -2,7 +2,11 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
-import type { MqttConnection as MqttConnectionElement, MqttMessage, MqttValue as MqttValueElement } from '../src/index.js';
+import type {
+  MqttConnection as MqttConnectionElement,
+  MqttMessage,
+  MqttValue as MqttValueElement,
+} from '../src/index.js';
 import { MqttConnection, MqttSubscribe, MqttValue } from '../src/react.js';
 import { MqttChart } from '../src/chart-react.js';
 import type { MqttChart as MqttChartElement } from '../src/chart.js';
@@ -36,7 +40,9 @@ describe('React 19', () => {
   });
 
   /** Renders `app`, which reports its controls; resolves with them. */
-  function mount(App: (props: { controls: (c: Omit<Controls, 'messages'>) => void; messages: MqttMessage[] }) => React.ReactNode): Controls {
+  function mount(
+    App: (props: { controls: (c: Omit<Controls, 'messages'>) => void; messages: MqttMessage[] }) => React.ReactNode
+  ): Controls {
     const controls = { messages: [] as MqttMessage[] } as Controls;
     flushSync(() => root.render(<App messages={controls.messages} controls={(c) => Object.assign(controls, c)} />));
     return controls;
@@ -104,7 +110,13 @@ describe('React 19', () => {
       controls({ setTopic, setShown });
       return shown ? (
         <MqttConnection url={url} onMqttStatus={(event) => statuses.push(event.detail.status)}>
-          <MqttValue topic={topic} path="celsius" digits={1} unit="°C" onMqttMessage={(event) => messages.push(event.detail)} />
+          <MqttValue
+            topic={topic}
+            path="celsius"
+            digits={1}
+            unit="°C"
+            onMqttMessage={(event) => messages.push(event.detail)}
+          />
           <MqttSubscribe topic={`${topic}/none`} paused />
         </MqttConnection>
       ) : null;
@@ -118,7 +130,13 @@ describe('React 19', () => {
     const topic = uniqueTopic('react-chart');
     const controls = mount(({ messages }) => (
       <MqttConnection url={url}>
-        <MqttChart topic={`${topic}/+room`} maxPoints={10} unit="°C" digits={1} onMqttMessage={(event) => messages.push(event.detail)} />
+        <MqttChart
+          topic={`${topic}/+room`}
+          maxPoints={10}
+          unit="°C"
+          digits={1}
+          onMqttMessage={(event) => messages.push(event.detail)}
+        />
       </MqttConnection>
     ));
     await subscriptionsAtBroker(topic, 1);

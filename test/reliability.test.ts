@@ -26,7 +26,9 @@ function destroySocket(el: MqttConnection): void {
 /** A connection whose broker went away and came back, while its next retry is 15 to 30 s away. */
 async function waitingLongToRetry(broker: string): Promise<MqttConnection> {
   const url = await brokerUrl(broker);
-  const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="30000"></mqtt-connection>`);
+  const el = await fixture<MqttConnection>(
+    html`<mqtt-connection url=${url} reconnect-period="30000"></mqtt-connection>`
+  );
   await connected(el);
   await stopBroker(broker);
   await waitUntil(() => el.status === 'reconnecting');
@@ -58,7 +60,9 @@ describe('reconnecting', () => {
     const attempts = await refuserAttempts();
     expect(el.status).to.equal('reconnecting');
     el.remove();
-    console.log(`reconnect attempts in ${span} ms (reconnect-period 100, max 800): ${attempts}; a fixed 100 ms period would make ~${span / 100}`);
+    console.log(
+      `reconnect attempts in ${span} ms (reconnect-period 100, max 800): ${attempts}; a fixed 100 ms period would make ~${span / 100}`
+    );
     // Delays between ceilings of 100, 200, 400, 800, 800, ... ms, each at least half its ceiling.
     expect(attempts).to.be.within(5, 11);
     expect(errors.length, 'each failed attempt is reported').to.be.at.least(attempts - 1);
@@ -66,7 +70,9 @@ describe('reconnecting', () => {
 
   it('starts again from reconnect-period after a successful connect', async () => {
     const url = await brokerUrl('backoff');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="2000"></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="2000"></mqtt-connection>`
+    );
     await connected(el);
     await stopBroker('backoff');
     // Long enough for at least four failed attempts: the next delay is 800 ms or more.
@@ -116,7 +122,9 @@ describe('reconnecting', () => {
 
   it('drops and replaces a connection that looks up but no longer answers, when the tab comes back', async () => {
     const url = await brokerUrl('frozen');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="100"></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} reconnect-period="100"></mqtt-connection>`
+    );
     await connected(el);
     const first = el.client;
     // The socket stays open but nothing comes back: what a sleep or a network change leaves behind.
@@ -125,8 +133,12 @@ describe('reconnecting', () => {
     await hideFor(100);
     const started = performance.now();
     expect((await error).detail.error.message).to.contain('no answer to a ping');
-    await waitUntil(() => el.status === 'connected' && el.client === first && el.client!.connected, 'not reconnected', { timeout: 5000 });
-    console.log(`a dead connection was replaced ${Math.round(performance.now() - started)} ms after the tab came back (keepalive 60 s would take 90 s)`);
+    await waitUntil(() => el.status === 'connected' && el.client === first && el.client!.connected, 'not reconnected', {
+      timeout: 5000,
+    });
+    console.log(
+      `a dead connection was replaced ${Math.round(performance.now() - started)} ms after the tab came back (keepalive 60 s would take 90 s)`
+    );
     await el.disconnect();
     await stopBroker('frozen');
   });
@@ -150,7 +162,10 @@ describe('reconnecting', () => {
     console.log(`two connections with one client-id: ${connects} connects in 4 s`);
     // At the shortest period they would push each other out ~60 times.
     expect(connects).to.be.within(3, 20);
-    expect(hints.some((hint) => hint.includes('same client-id')), 'the hint names the client-id').to.be.true;
+    expect(
+      hints.some((hint) => hint.includes('same client-id')),
+      'the hint names the client-id'
+    ).to.be.true;
   });
 
   it('removes its window and document listeners when removed', async () => {
@@ -177,12 +192,15 @@ describe('nothing lost', () => {
     const url = await brokerUrl('offline');
     const topic = uniqueTopic('offline');
     await recordPublishes(topic, 'offline');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400"></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400"></mqtt-connection>`
+    );
     await connected(el);
     await stopBroker('offline');
     await waitUntil(() => el.status === 'reconnecting');
     const sent: Promise<void>[] = [];
-    for (let i = 0; i < 20; i++) sent.push(el.publish(topic, `q1-${i}`, { qos: 1 }), el.publish(topic, `q2-${i}`, { qos: 2 }));
+    for (let i = 0; i < 20; i++)
+      sent.push(el.publish(topic, `q1-${i}`, { qos: 1 }), el.publish(topic, `q2-${i}`, { qos: 2 }));
     await sleep(300);
     await brokerUrl('offline');
     await Promise.all(sent);
@@ -199,7 +217,9 @@ describe('nothing lost', () => {
     const url = await brokerUrl('restarts');
     const topic = uniqueTopic('restart');
     await recordPublishes(topic, 'restarts');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400"></mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400"></mqtt-connection>`
+    );
     await connected(el);
     const total = 300;
     const sent: Promise<void>[] = [];
@@ -213,7 +233,9 @@ describe('nothing lost', () => {
     const received = await recordedPublishes(topic, 'restarts');
     const distinct = new Set(received);
     const lost = total - distinct.size;
-    console.log(`broker restart: sent ${total}, received ${received.length} (${distinct.size} distinct, ${received.length - distinct.size} duplicates), lost ${lost}`);
+    console.log(
+      `broker restart: sent ${total}, received ${received.length} (${distinct.size} distinct, ${received.length - distinct.size} duplicates), lost ${lost}`
+    );
     expect(lost).to.equal(0);
     await el.disconnect();
   });
@@ -221,9 +243,11 @@ describe('nothing lost', () => {
   it('resubscribes after a broker restart and receives again', async () => {
     const url = await brokerUrl('resubscribe');
     const topic = uniqueTopic('resubscribe');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400">
-      <mqtt-subscribe topic=${`${topic}/+`}></mqtt-subscribe>
-    </mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} reconnect-period="100" reconnect-max-period="400">
+        <mqtt-subscribe topic=${`${topic}/+`}></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     const sub = el.querySelector<MqttSubscribe>('mqtt-subscribe')!;
     const got: string[] = [];
     sub.addEventListener('mqtt-message', (e) => got.push(e.detail.topic));
@@ -242,9 +266,10 @@ describe('nothing lost', () => {
     const url = await brokerUrl();
     const topic = uniqueTopic('away');
     const clientId = `away-${Date.now()}`;
-    const page = () => html`<mqtt-connection url=${url} clean="false" client-id=${clientId}>
-      <mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe>
-    </mqtt-connection>`;
+    const page = () =>
+      html`<mqtt-connection url=${url} clean="false" client-id=${clientId}>
+        <mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe>
+      </mqtt-connection>`;
     const first = await fixture<MqttConnection>(page());
     await subscriptionsAtBroker(topic, 1);
     first.remove();
@@ -268,9 +293,11 @@ describe('nothing lost', () => {
   it('a subscriber that comes back with a persistent session gets its messages once each', async () => {
     const url = await brokerUrl();
     const topic = uniqueTopic('once');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url} clean="false" client-id=${`once-${Date.now()}`} reconnect-period="500">
-      <mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe>
-    </mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url} clean="false" client-id=${`once-${Date.now()}`} reconnect-period="500">
+        <mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     const got: string[] = [];
     el.addEventListener('mqtt-message', (e) => got.push(String(e.detail.value)));
     await subscriptionsAtBroker(topic, 1);

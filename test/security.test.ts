@@ -1,6 +1,16 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { MqttConnection, MqttSubscribe, MqttValue } from '../src/index.js';
-import { brokerPublish, brokerUrl, connected, loadFixture, nextFrame, sameOriginBrokerUrl, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  brokerUrl,
+  connected,
+  loadFixture,
+  nextFrame,
+  sameOriginBrokerUrl,
+  sleep,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 /** Payloads that would run code if anything inserted them as HTML or as a url. */
 const ATTACKS = [
@@ -26,27 +36,32 @@ describe('security', () => {
 
   it('keeps script, handler and markup payloads inert wherever a payload lands', async () => {
     const topic = uniqueTopic('attack');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <mqtt-value topic=${topic} type="text"></mqtt-value>
-      <mqtt-value topic=${topic} type="text" map='{"x": "y"}' unit="u"></mqtt-value>
-      <mqtt-subscribe topic=${topic} type="text" bind="textContent"><p></p></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="text" bind="attr:title"><p></p></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="text" bind="attr:data-x"><p></p></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="text" bind="value"><input /></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="boolean" bind="checked"><input type="checkbox" /></mqtt-subscribe>
-    </mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <mqtt-value topic=${topic} type="text"></mqtt-value>
+        <mqtt-value topic=${topic} type="text" map='{"x": "y"}' unit="u"></mqtt-value>
+        <mqtt-subscribe topic=${topic} type="text" bind="textContent"><p></p></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="text" bind="attr:title"><p></p></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="text" bind="attr:data-x"><p></p></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="text" bind="value"><input /></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="boolean" bind="checked"><input type="checkbox" /></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     const added: Node[] = [];
     const observer = new MutationObserver((records) => {
-      for (const record of records) for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) added.push(node);
+      for (const record of records)
+        for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) added.push(node);
     });
     observer.observe(el, { childList: true, subtree: true });
-    for (const value of el.querySelectorAll('mqtt-value')) observer.observe(value.shadowRoot!, { childList: true, subtree: true });
+    for (const value of el.querySelectorAll('mqtt-value'))
+      observer.observe(value.shadowRoot!, { childList: true, subtree: true });
     await subscriptionsAtBroker(topic, 1);
     for (const attack of ATTACKS) {
       await brokerPublish({ topic, payload: attack });
       await waitUntil(() => el.querySelector('p')!.textContent === attack, `not shown: ${attack}`);
       await nextFrame();
-      for (const value of el.querySelectorAll<MqttValue>('mqtt-value')) expect(value.shadowRoot!.textContent).to.contain(attack);
+      for (const value of el.querySelectorAll<MqttValue>('mqtt-value'))
+        expect(value.shadowRoot!.textContent).to.contain(attack);
       expect(el.querySelectorAll('p')[1].getAttribute('title')).to.equal(attack);
       expect(el.querySelector('input')!.value).to.equal(attack);
     }
@@ -54,18 +69,23 @@ describe('security', () => {
     await sleep(200);
     observer.disconnect();
     expect(window.pwned, 'a payload ran').to.equal(undefined);
-    expect(added.map((node) => (node as Element).localName).filter((name) => name !== 'span'), 'elements made from payloads').to.deep.equal([]);
+    expect(
+      added.map((node) => (node as Element).localName).filter((name) => name !== 'span'),
+      'elements made from payloads'
+    ).to.deep.equal([]);
   });
 
   it('refuses bindings to on* attributes and script urls in href and src', async () => {
     const topic = uniqueTopic('urls');
-    const el = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>
-      <mqtt-subscribe topic=${topic} type="text" bind="attr:href"><a>link</a></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="text" bind="attr:src"><img alt="" /></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="text" bind="href"><a>link</a></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="text" bind="attr:onclick"><button>b</button></mqtt-subscribe>
-      <mqtt-subscribe topic=${topic} type="text" bind="onclick"><button>b</button></mqtt-subscribe>
-    </mqtt-connection>`);
+    const el = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <mqtt-subscribe topic=${topic} type="text" bind="attr:href"><a>link</a></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="text" bind="attr:src"><img alt="" /></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="text" bind="href"><a>link</a></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="text" bind="attr:onclick"><button>b</button></mqtt-subscribe>
+        <mqtt-subscribe topic=${topic} type="text" bind="onclick"><button>b</button></mqtt-subscribe>
+      </mqtt-connection>`
+    );
     const hints: string[] = [];
     el.addEventListener('mqtt-error', (e) => hints.push(e.detail.hint));
     await subscriptionsAtBroker(topic, 1);
@@ -101,7 +121,13 @@ describe('security', () => {
     const events: string[] = [];
     const record = (e: Event) => {
       const detail = (e as CustomEvent).detail ?? {};
-      events.push(JSON.stringify(detail, (_key, value) => (value instanceof Error ? { message: value.message, cause: String(value.cause), hint: (value as { hint?: string }).hint } : value)));
+      events.push(
+        JSON.stringify(detail, (_key, value) =>
+          value instanceof Error
+            ? { message: value.message, cause: String(value.cause), hint: (value as { hint?: string }).hint }
+            : value
+        )
+      );
     };
     const types = ['mqtt-status', 'mqtt-connect', 'mqtt-disconnect', 'mqtt-error'];
     types.forEach((type) => document.addEventListener(type, record));
@@ -148,7 +174,7 @@ describe('security', () => {
     await el.disconnect();
   });
 
-  it('works on a page with a strict Content-Security-Policy (default-src \'self\')', async () => {
+  it("works on a page with a strict Content-Security-Policy (default-src 'self')", async () => {
     const { frame, win: page, doc } = await loadFixture('csp.html');
     const win = page as typeof page & { cspViolations: string[] };
     const topic = uniqueTopic('csp');
@@ -179,7 +205,9 @@ describe('security', () => {
     expect(conn.status).to.equal('connected');
     // The one probe that finds out whether blob: workers may run (they may not: plain timers).
     expect(win.cspViolations).to.deep.equal(['worker-src blob']);
-    expect((conn.client as unknown as { keepaliveManager: { timerId: number } }).keepaliveManager.timerId).to.be.above(0);
+    expect((conn.client as unknown as { keepaliveManager: { timerId: number } }).keepaliveManager.timerId).to.be.above(
+      0
+    );
     expect(window.pwned).to.equal(undefined);
     await conn.disconnect();
     frame.remove();

@@ -1,9 +1,20 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { MqttSession } from '../src/session/session.js';
 import type { ConnectionStatus, MqttMessage } from '../src/session/message.js';
-import { brokerPublish, brokerStats, brokerSubscriptions, brokerUrl, sleep, stopBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  brokerStats,
+  brokerSubscriptions,
+  brokerUrl,
+  sleep,
+  stopBroker,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
-async function openSession(url: string): Promise<{ session: MqttSession; statuses: ConnectionStatus[]; errors: Error[] }> {
+async function openSession(
+  url: string
+): Promise<{ session: MqttSession; statuses: ConnectionStatus[]; errors: Error[] }> {
   const statuses: ConnectionStatus[] = [];
   const errors: Error[] = [];
   const session = new MqttSession({ status: (status) => statuses.push(status), error: (error) => errors.push(error) });
@@ -22,7 +33,9 @@ describe('MqttSession (DOM-free, real broker)', () => {
     ({ session } = await openSession(await brokerUrl()));
     const prefix = uniqueTopic('shared');
     const before = await brokerStats();
-    const offs = Array.from({ length: 50 }, (_, i) => session.subscribe(`${prefix}/+`, () => {}, { qos: i === 7 ? 1 : 0 }));
+    const offs = Array.from({ length: 50 }, (_, i) =>
+      session.subscribe(`${prefix}/+`, () => {}, { qos: i === 7 ? 1 : 0 })
+    );
     await subscriptionsAtBroker(prefix, 1);
     const [sub] = await brokerSubscriptions(prefix);
     expect(sub.qos, 'the highest QoS asked for').to.equal(1);

@@ -5,7 +5,10 @@ describe('topic filters', () => {
   it('sends the plain filter and remembers named wildcards', () => {
     const parsed = parseFilter('home/+room/sensors/#rest');
     expect(parsed.filter).to.equal('home/+/sensors/#');
-    expect(filterParams(parsed, 'home/kitchen/sensors/temp/celsius')).to.deep.equal({ room: 'kitchen', rest: 'temp/celsius' });
+    expect(filterParams(parsed, 'home/kitchen/sensors/temp/celsius')).to.deep.equal({
+      room: 'kitchen',
+      rest: 'temp/celsius',
+    });
   });
 
   it('matches a shared subscription by the filter after $share/group/', () => {

@@ -30,7 +30,13 @@ if (!existsSync(join(root, 'dist/mqtt-elements.min.js'))) {
 // ---------------------------------------------------------------------------------------------
 // Servers and browser
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
 const files = createServer((req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
   const file = join(root, path);
@@ -43,7 +49,17 @@ const broker = await startBroker({ ipv6: false });
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+    '--js-flags=--expose-gc',
+    '--enable-precise-memory-info',
+  ],
 });
 
 async function open(variant) {
@@ -189,7 +205,14 @@ for (const metric of Object.keys(figures.kit)) {
   const kit = figures.kit[metric];
   const base = figures.baseline[metric];
   const ratio = median(base) === 0 ? NaN : median(kit) / median(base);
-  rows.push({ metric, kit: median(kit), kitRange: [Math.min(...kit), Math.max(...kit)], baseline: median(base), baselineRange: [Math.min(...base), Math.max(...base)], ratio });
+  rows.push({
+    metric,
+    kit: median(kit),
+    kitRange: [Math.min(...kit), Math.max(...kit)],
+    baseline: median(base),
+    baselineRange: [Math.min(...base), Math.max(...base)],
+    ratio,
+  });
 }
 const pad = (text, width) => String(text).padEnd(width);
 console.log(`\nmqtt-elements benchmark: ${ROUNDS} rounds, kit and baseline alternated; medians [min–max]`);
@@ -200,8 +223,12 @@ for (const row of rows) {
   );
 }
 console.log('\nsizes');
-for (const [name, { min, gzip }] of Object.entries(sizes)) console.log(`${pad(name, 48)}${pad(`${(min / 1024).toFixed(1)} KB min`, 16)}${(gzip / 1024).toFixed(1)} KB gzip`);
-const extra = (sizes['CDN bundle (dist/mqtt-elements.min.js)'].gzip - sizes["MQTT.js's browser build (mqtt/dist/mqtt.esm.js)"].gzip) / 1024;
+for (const [name, { min, gzip }] of Object.entries(sizes))
+  console.log(`${pad(name, 48)}${pad(`${(min / 1024).toFixed(1)} KB min`, 16)}${(gzip / 1024).toFixed(1)} KB gzip`);
+const extra =
+  (sizes['CDN bundle (dist/mqtt-elements.min.js)'].gzip -
+    sizes["MQTT.js's browser build (mqtt/dist/mqtt.esm.js)"].gzip) /
+  1024;
 console.log(`${pad('CDN bundle − MQTT.js', 64)}${extra.toFixed(1)} KB gzip`);
 
 let commit = 'unknown';
@@ -210,9 +237,18 @@ try {
 } catch {
   // Not a checkout.
 }
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${(await (async () => { try { return execFileSync(process.env.CHROME_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { return 'Chromium'; } })())}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${await (async () => {
+  try {
+    return execFileSync(process.env.CHROME_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'Chromium';
+  }
+})()}`;
 const out = join(root, 'bench', 'results');
 mkdirSync(out, { recursive: true });
 const file = join(out, `${commit}.json`);
-writeFileSync(file, `${JSON.stringify({ commit, date: new Date().toISOString(), machine, rounds: ROUNDS, settings: { INGEST_TOPICS, INGEST_MESSAGES, LATENCY_RATE, LATENCY_SECONDS, FAN_OUT, CHURN }, rows, sizes, raw: figures }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ commit, date: new Date().toISOString(), machine, rounds: ROUNDS, settings: { INGEST_TOPICS, INGEST_MESSAGES, LATENCY_RATE, LATENCY_SECONDS, FAN_OUT, CHURN }, rows, sizes, raw: figures }, null, 2)}\n`
+);
 console.log(`\n${machine}\nfigures: ${file.slice(root.length)}`);

@@ -81,7 +81,8 @@ export class SeriesSet {
   setCapacity(capacity: number): void {
     if (capacity === this.capacity) return;
     this.capacity = capacity;
-    for (const [topic, series] of this.byTopic) this.byTopic.set(topic, { ...series, ring: series.ring.resized(capacity) });
+    for (const [topic, series] of this.byTopic)
+      this.byTopic.set(topic, { ...series, ring: series.ring.resized(capacity) });
   }
 
   /** Drops points older than `time` (series stay, empty or not, so that their colours stay put). */

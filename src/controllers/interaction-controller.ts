@@ -112,7 +112,8 @@ export class InteractionController implements ReactiveController {
         // In a form, a field's change is not a commit: the form's submit is.
         const next = event.type === 'focusout' ? (event as FocusEvent).relatedTarget : null;
         const staysIn = next instanceof Node && this.host.contains(next);
-        const inForm = event.type === 'change' && control.closest('form') !== null && this.host.contains(control.closest('form'));
+        const inForm =
+          event.type === 'change' && control.closest('form') !== null && this.host.contains(control.closest('form'));
         if (!staysIn && !inForm) this.typing = false;
         if (this.pollTimer === undefined) this.selectOpen = false;
         this.ended();

@@ -5,7 +5,11 @@ import type { PropertyValues } from 'lit';
  * an HTML attribute would give the number. Numeric properties take such strings as the numbers they
  * spell (anything else is left for the element's own checks to report). Call from `willUpdate`.
  */
-export function numbersFromStrings<T extends object>(host: T, names: readonly (keyof T & string)[], changed: PropertyValues): void {
+export function numbersFromStrings<T extends object>(
+  host: T,
+  names: readonly (keyof T & string)[],
+  changed: PropertyValues
+): void {
   for (const name of names) {
     const value: unknown = host[name];
     if (!changed.has(name) || typeof value !== 'string' || value.trim() === '') continue;

@@ -138,13 +138,20 @@ export function checkQos(qos: number | string | undefined, reporter: ErrorReport
   // A framework's qos="1" is the string '1' until the element's first update reads it as a number.
   if (typeof qos === 'string' && qos.trim() !== '') qos = Number(qos);
   const valid = qos === undefined || qos === null || qos === 0 || qos === 1 || qos === 2;
-  const problem = valid ? undefined : { message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' };
+  const problem = valid
+    ? undefined
+    : { message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' };
   return reporter.check('qos', problem) ? ((qos ?? 0) as QoS) : 0;
 }
 
 /** A type attribute as a {@link PayloadType}; anything else is reported and read as `auto`. */
 export function checkType(type: string | undefined, reporter: ErrorReporter): PayloadType {
   const valid = type === undefined || type === null || type === '' || isPayloadType(type);
-  const problem = valid ? undefined : { message: `type="${type}" is not a payload type.`, hint: 'Use auto, text, json, number, boolean or bytes; auto is used meanwhile.' };
+  const problem = valid
+    ? undefined
+    : {
+        message: `type="${type}" is not a payload type.`,
+        hint: 'Use auto, text, json, number, boolean or bytes; auto is used meanwhile.',
+      };
   return reporter.check('type', problem) ? ((type || 'auto') as PayloadType) : 'auto';
 }

@@ -3,11 +3,24 @@ import { MqttDiagnosticError } from '../session/diagnostics.js';
 /** Properties that would turn a broker's text into markup or code. */
 const UNSAFE_PROPERTIES = new Set(['innerhtml', 'outerhtml', 'srcdoc', 'insertadjacenthtml']);
 /** Attributes and properties (lower case) whose value a browser may load or run as a url. */
-const URL_NAMES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'cite', 'codebase', 'background', 'ping']);
+const URL_NAMES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'xlink:href',
+  'data',
+  'poster',
+  'cite',
+  'codebase',
+  'background',
+  'ping',
+]);
 /** Elements whose text is code: nothing from a broker is written to them. */
 const CODE_ELEMENTS = new Set(['script', 'style']);
 
-const TEXT_HINT = 'Bind text instead: bind="textContent", bind="value" or bind="attr:title". Nothing a broker sends is ever inserted as HTML or run as code.';
+const TEXT_HINT =
+  'Bind text instead: bind="textContent", bind="value" or bind="attr:title". Nothing a broker sends is ever inserted as HTML or run as code.';
 
 /**
  * Checks a `bind` attribute: a property name, or `attr:NAME`. Throws an error with a hint for
@@ -16,10 +29,16 @@ const TEXT_HINT = 'Bind text instead: bind="textContent", bind="value" or bind="
 export function checkBinding(bind: string): void {
   const name = (bind.startsWith('attr:') ? bind.slice(5) : bind).toLowerCase();
   if (!name) {
-    throw new MqttDiagnosticError({ message: `bind="${bind}" names nothing.`, hint: 'Use a property such as bind="textContent" or an attribute such as bind="attr:title".' });
+    throw new MqttDiagnosticError({
+      message: `bind="${bind}" names nothing.`,
+      hint: 'Use a property such as bind="textContent" or an attribute such as bind="attr:title".',
+    });
   }
   if (UNSAFE_PROPERTIES.has(name) || name.startsWith('on')) {
-    throw new MqttDiagnosticError({ message: `bind="${bind}" would let a message become markup or code.`, hint: TEXT_HINT });
+    throw new MqttDiagnosticError({
+      message: `bind="${bind}" would let a message become markup or code.`,
+      hint: TEXT_HINT,
+    });
   }
 }
 
@@ -46,7 +65,10 @@ export function applyBinding(target: Element, bind: string, value: unknown): voi
   const attribute = bind.startsWith('attr:') ? bind.slice(5) : undefined;
   const name = attribute ?? bind;
   if (CODE_ELEMENTS.has(target.localName)) {
-    throw new MqttDiagnosticError({ message: `bind="${bind}" targets a <${target.localName}>, whose text is code.`, hint: TEXT_HINT });
+    throw new MqttDiagnosticError({
+      message: `bind="${bind}" targets a <${target.localName}>, whose text is code.`,
+      hint: TEXT_HINT,
+    });
   }
   const record = target as unknown as Record<string, unknown>;
   const text = value === true && attribute ? '' : asText(value);

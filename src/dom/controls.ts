@@ -70,7 +70,12 @@ export function firstControl(host: Element): Element | undefined {
 export function defaultEventFor(control: Element): string {
   if (control instanceof HTMLFormElement) return 'submit';
   if (isButton(control)) return 'click';
-  if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement) return 'change';
+  if (
+    control instanceof HTMLInputElement ||
+    control instanceof HTMLSelectElement ||
+    control instanceof HTMLTextAreaElement
+  )
+    return 'change';
   if (isCustomControl(control)) return 'change';
   return 'click';
 }
@@ -87,14 +92,16 @@ function fieldValue(el: Element): { include: boolean; value?: unknown } {
     if (BUTTON_INPUTS.has(el.type) || el.type === 'file') return { include: false };
     if (el.type === 'checkbox') return { include: true, value: el.checked };
     if (el.type === 'radio') return el.checked ? { include: true, value: el.value } : { include: false };
-    if (el.type === 'number' || el.type === 'range') return { include: true, value: el.value === '' ? null : Number(el.value) };
+    if (el.type === 'number' || el.type === 'range')
+      return { include: true, value: el.value === '' ? null : Number(el.value) };
     return { include: true, value: el.value };
   }
   if (el instanceof HTMLSelectElement && el.multiple) {
     return { include: true, value: Array.from(el.selectedOptions, (option) => option.value) };
   }
   if (el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return { include: true, value: el.value };
-  if (el instanceof HTMLButtonElement || el instanceof HTMLFieldSetElement || el instanceof HTMLOutputElement) return { include: false };
+  if (el instanceof HTMLButtonElement || el instanceof HTMLFieldSetElement || el instanceof HTMLOutputElement)
+    return { include: false };
   const custom = el as unknown as { value?: unknown; checked?: unknown };
   if (typeof custom.checked === 'boolean') return { include: true, value: custom.checked };
   return 'value' in el ? { include: true, value: custom.value } : { include: false };
@@ -121,12 +128,15 @@ export function controlValue(control: Element, on: unknown, off: unknown): unkno
   if (control instanceof HTMLFormElement) return formValue(control);
   if (isToggle(control)) return (control as unknown as { checked: boolean }).checked ? on : off;
   if (control instanceof HTMLInputElement && !BUTTON_INPUTS.has(control.type)) {
-    if (control.type === 'range' || control.type === 'number') return control.value === '' ? undefined : Number(control.value);
+    if (control.type === 'range' || control.type === 'number')
+      return control.value === '' ? undefined : Number(control.value);
     return control.value;
   }
   if (control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement) return control.value;
   if (isCustomControl(control) && !isButton(control)) return (control as unknown as { value?: unknown }).value;
-  const value = control.getAttribute('value') ?? (isButton(control) ? (control as unknown as { value?: unknown }).value : undefined);
+  const value =
+    control.getAttribute('value') ??
+    (isButton(control) ? (control as unknown as { value?: unknown }).value : undefined);
   return value === '' ? undefined : value;
 }
 
@@ -174,7 +184,13 @@ function showInField(el: Element, value: unknown, on: unknown, off: unknown): vo
     el.value = asText(value);
     return;
   }
-  if (el instanceof HTMLButtonElement || el instanceof HTMLFieldSetElement || el instanceof HTMLOutputElement || isButton(el)) return;
+  if (
+    el instanceof HTMLButtonElement ||
+    el instanceof HTMLFieldSetElement ||
+    el instanceof HTMLOutputElement ||
+    isButton(el)
+  )
+    return;
   const custom = el as unknown as { value?: unknown; checked?: unknown };
   // Custom controls get the decoded value as it is: a number for a slider, a string for a select.
   if (typeof custom.checked === 'boolean') custom.checked = isOnState(value, on, off);

@@ -263,7 +263,11 @@ export class MqttChart extends MqttSubscriberElement {
     if (changed.has('maxPoints')) this.data.setCapacity(this.validMaxPoints());
     if (changed.has('digits')) this.digitsShown = this.validDigits();
     if (changed.has('min') || changed.has('max')) this.range = this.validRange();
-    if (['window', 'min', 'max', 'digits', 'unit', 'topic', 'path', 'type'].some((name) => changed.has(name as keyof MqttChart))) {
+    if (
+      ['window', 'min', 'max', 'digits', 'unit', 'topic', 'path', 'type'].some((name) =>
+        changed.has(name as keyof MqttChart)
+      )
+    ) {
       this.rebuild = true;
       this.formatter = undefined;
     }
@@ -330,7 +334,10 @@ export class MqttChart extends MqttSubscriberElement {
     // A young chart spans from its first point (at least MIN_SPAN) instead of drawing a stub at the
     // right edge of an empty window; once the window is full, it slides.
     const oldest = columns[0]?.[0];
-    const start = oldest === undefined ? now - this.windowMs : Math.max(now - this.windowMs, Math.min(oldest * 1000, now - MIN_SPAN_MS));
+    const start =
+      oldest === undefined
+        ? now - this.windowMs
+        : Math.max(now - this.windowMs, Math.min(oldest * 1000, now - MIN_SPAN_MS));
     this.xRange = [start / 1000, now / 1000];
     const list = this.data.list;
     if (this.rebuild || !this.uplot) {
@@ -390,7 +397,13 @@ export class MqttChart extends MqttSubscriberElement {
     const grid = read('--mqtt-chart-grid', 'rgba(128, 128, 128, 0.25)');
     const font = read('--mqtt-chart-font', `12px ${style.fontFamily}`);
     const colours = this.colours(style);
-    const axis = { stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axis = {
+      stroke: text,
+      font,
+      labelFont: font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    };
     const [min, max] = this.range;
     const box = this.box();
     return {
@@ -453,7 +466,11 @@ export class MqttChart extends MqttSubscriberElement {
     const seconds = splits.length > 1 && splits[splits.length - 1] - splits[0] <= 180;
     const key = seconds ? 'seconds' : 'minutes';
     if (this.timeFormatKey !== key) {
-      this.timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: 'numeric', minute: '2-digit', second: seconds ? '2-digit' : undefined });
+      this.timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+        hour: 'numeric',
+        minute: '2-digit',
+        second: seconds ? '2-digit' : undefined,
+      });
       this.timeFormatKey = key;
     }
     return splits.map((at) => this.timeFormat!.format(at * 1000));
@@ -463,7 +480,9 @@ export class MqttChart extends MqttSubscriberElement {
     const digits = this.digitsShown;
     this.formatter ??= new Intl.NumberFormat(
       document.documentElement.lang || undefined,
-      digits === undefined ? { maximumFractionDigits: 6 } : { minimumFractionDigits: digits, maximumFractionDigits: digits }
+      digits === undefined
+        ? { maximumFractionDigits: 6 }
+        : { minimumFractionDigits: digits, maximumFractionDigits: digits }
     );
     const text = this.formatter.format(value);
     return this.unit ? `${text} ${this.unit}` : text;
@@ -500,7 +519,12 @@ export class MqttChart extends MqttSubscriberElement {
   private validWindow(): number {
     const seconds = this.window;
     const valid = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0;
-    const problem = valid ? undefined : { message: `window="${seconds}" is not a number of seconds.`, hint: `Use a positive number of seconds, such as window="300" (5 minutes, the default used for now).` };
+    const problem = valid
+      ? undefined
+      : {
+          message: `window="${seconds}" is not a number of seconds.`,
+          hint: `Use a positive number of seconds, such as window="300" (5 minutes, the default used for now).`,
+        };
     return this.reporter.check('window', problem) ? seconds : DEFAULT_WINDOW;
   }
 
@@ -510,7 +534,10 @@ export class MqttChart extends MqttSubscriberElement {
     const valid = Number.isInteger(points) && points >= 2 && points <= MAX_MAX_POINTS;
     const problem = valid
       ? undefined
-      : { message: `max-points="${points}" is not a number of points.`, hint: `Use a whole number from 2 to ${MAX_MAX_POINTS}, such as max-points="1000" (the default used for now).` };
+      : {
+          message: `max-points="${points}" is not a number of points.`,
+          hint: `Use a whole number from 2 to ${MAX_MAX_POINTS}, such as max-points="1000" (the default used for now).`,
+        };
     return this.reporter.check('max-points', problem) ? points : DEFAULT_MAX_POINTS;
   }
 
@@ -518,7 +545,12 @@ export class MqttChart extends MqttSubscriberElement {
   private validDigits(): number | undefined {
     const digits = this.digits;
     const valid = digits === undefined || digits === null || (Number.isInteger(digits) && digits >= 0 && digits <= 20);
-    const problem = valid ? undefined : { message: `digits="${digits}" is not a number of decimals.`, hint: 'Use a whole number from 0 to 20, such as digits="1".' };
+    const problem = valid
+      ? undefined
+      : {
+          message: `digits="${digits}" is not a number of decimals.`,
+          hint: 'Use a whole number from 0 to 20, such as digits="1".',
+        };
     return this.reporter.check('digits', problem) ? (digits ?? undefined) : undefined;
   }
 
@@ -527,13 +559,22 @@ export class MqttChart extends MqttSubscriberElement {
     const given = (n: unknown) => n !== undefined && n !== null;
     const { min, max } = this;
     let problem;
-    for (const [name, n] of [['min', min], ['max', max]] as const) {
+    for (const [name, n] of [
+      ['min', min],
+      ['max', max],
+    ] as const) {
       if (given(n) && !(typeof n === 'number' && Number.isFinite(n))) {
-        problem = { message: `${name}="${n}" is not a number.`, hint: `Write ${name} as a plain number, such as ${name}="0", or leave it out for an axis that follows the data.` };
+        problem = {
+          message: `${name}="${n}" is not a number.`,
+          hint: `Write ${name} as a plain number, such as ${name}="0", or leave it out for an axis that follows the data.`,
+        };
       }
     }
     if (!problem && given(min) && given(max) && (min as number) >= (max as number)) {
-      problem = { message: `min="${min}" is not below max="${max}".`, hint: 'Make min smaller than max, such as min="0" max="40", or leave them out for an axis that follows the data.' };
+      problem = {
+        message: `min="${min}" is not below max="${max}".`,
+        hint: 'Make min smaller than max, such as min="0" max="40", or leave them out for an axis that follows the data.',
+      };
     }
     return this.reporter.check('min/max', problem) ? [min ?? undefined, max ?? undefined] : [undefined, undefined];
   }

@@ -72,7 +72,6 @@ function randomClientId(): string {
  * @event {MqttErrorEvent} mqtt-error - A failure, with a hint a beginner can act on. `detail: { error, code?, hint }`.
  */
 export class MqttConnection extends ReactiveElement {
-
   /** Broker url: `ws://host:port/path` or `wss://...`. Without it the element stays disconnected. */
   @property() url?: string;
 
@@ -223,7 +222,19 @@ export class MqttConnection extends ReactiveElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Frameworks set clean="false" as the string 'false', which is truthy.
     if (typeof this.clean === 'string') this.clean = trueUnlessFalse.fromAttribute(this.clean);
-    numbersFromStrings(this, ['protocolVersion', 'keepalive', 'sessionExpiry', 'connectTimeout', 'reconnectPeriod', 'reconnectMaxPeriod', 'willQos'], changed);
+    numbersFromStrings(
+      this,
+      [
+        'protocolVersion',
+        'keepalive',
+        'sessionExpiry',
+        'connectTimeout',
+        'reconnectPeriod',
+        'reconnectMaxPeriod',
+        'willQos',
+      ],
+      changed
+    );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -280,28 +291,68 @@ export class MqttConnection extends ReactiveElement {
     this.session.open({
       url: this.url,
       options: this.clientOptions(),
-      reconnectMaxPeriod: this.checked('reconnect-max-period', this.reconnectMaxPeriod, 30000, duration, 'a number of milliseconds such as 30000'),
+      reconnectMaxPeriod: this.checked(
+        'reconnect-max-period',
+        this.reconnectMaxPeriod,
+        30000,
+        duration,
+        'a number of milliseconds such as 30000'
+      ),
     });
   }
 
   private clientOptions(): IClientOptions {
     const willQos = this.checked('will-qos', this.willQos ?? 0, 0, wholeNumber(0, 2), '0, 1 or 2') as QoS;
-    const will = this.will ?? (this.willTopic ? { topic: this.willTopic, payload: this.willPayload ?? '', qos: willQos, retain: this.willRetain } : undefined);
+    const will =
+      this.will ??
+      (this.willTopic
+        ? { topic: this.willTopic, payload: this.willPayload ?? '', qos: willQos, retain: this.willRetain }
+        : undefined);
     const options: IClientOptions = {
       clientId: this.clientId,
-      protocolVersion: this.checked('protocol-version', this.protocolVersion, 4, wholeNumber(3, 5), '4 (MQTT 3.1.1) or 5') as 3 | 4 | 5,
+      protocolVersion: this.checked(
+        'protocol-version',
+        this.protocolVersion,
+        4,
+        wholeNumber(3, 5),
+        '4 (MQTT 3.1.1) or 5'
+      ) as 3 | 4 | 5,
       keepalive: this.checked('keepalive', this.keepalive, 60, wholeNumber(0, 65535), 'a number of seconds such as 60'),
       clean: this.clean,
-      connectTimeout: this.checked('connect-timeout', this.connectTimeout, 30000, (n) => duration(n) && n > 0, 'a number of milliseconds such as 30000'),
-      reconnectPeriod: this.checked('reconnect-period', this.reconnectPeriod, 1000, duration, 'a number of milliseconds such as 1000, or 0 not to reconnect'),
+      connectTimeout: this.checked(
+        'connect-timeout',
+        this.connectTimeout,
+        30000,
+        (n) => duration(n) && n > 0,
+        'a number of milliseconds such as 30000'
+      ),
+      reconnectPeriod: this.checked(
+        'reconnect-period',
+        this.reconnectPeriod,
+        1000,
+        duration,
+        'a number of milliseconds such as 1000, or 0 not to reconnect'
+      ),
     };
     if (this.username !== undefined) options.username = this.username;
     if (this.password !== undefined) options.password = this.password;
     if (this.sessionExpiry !== undefined && this.sessionExpiry !== null) {
-      const seconds = this.checked('session-expiry', this.sessionExpiry, 0, wholeNumber(0, 2 ** 32 - 1), 'a number of seconds such as 3600');
+      const seconds = this.checked(
+        'session-expiry',
+        this.sessionExpiry,
+        0,
+        wholeNumber(0, 2 ** 32 - 1),
+        'a number of seconds such as 3600'
+      );
       options.properties = { sessionExpiryInterval: seconds };
     }
-    if (will) options.will = { topic: will.topic, payload: will.payload ?? '', qos: will.qos ?? 0, retain: will.retain ?? false } as IClientOptions['will'];
+    if (will)
+      options.will = {
+        topic: will.topic,
+        payload: will.payload ?? '',
+        qos: will.qos ?? 0,
+        retain: will.retain ?? false,
+      } as IClientOptions['will'];
     return { ...options, ...this.options };
   }
 
@@ -309,9 +360,20 @@ export class MqttConnection extends ReactiveElement {
    * A numeric attribute's value when `valid`, `fallback` when it was removed; otherwise reported,
    * with `fallback` used meanwhile.
    */
-  private checked(attribute: string, value: number | null | undefined, fallback: number, valid: (n: number) => boolean, allowed: string): number {
+  private checked(
+    attribute: string,
+    value: number | null | undefined,
+    fallback: number,
+    valid: (n: number) => boolean,
+    allowed: string
+  ): number {
     const ok = value === null || value === undefined || valid(value);
-    const problem = ok ? undefined : { message: `${attribute}="${this.getAttribute(attribute) ?? value}" is not valid.`, hint: `Use ${allowed}; ${fallback} is used meanwhile.` };
+    const problem = ok
+      ? undefined
+      : {
+          message: `${attribute}="${this.getAttribute(attribute) ?? value}" is not valid.`,
+          hint: `Use ${allowed}; ${fallback} is used meanwhile.`,
+        };
     return this.reporter.check(attribute, problem) ? (value ?? fallback) : fallback;
   }
 
@@ -336,7 +398,8 @@ function adoptBlockDisplay(el: HTMLElement): void {
       blockDisplay = new CSSStyleSheet();
       blockDisplay.replaceSync(':where(mqtt-connection) { display: block; }');
     }
-    if (!root.adoptedStyleSheets.includes(blockDisplay)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, blockDisplay];
+    if (!root.adoptedStyleSheets.includes(blockDisplay))
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, blockDisplay];
   } catch {
     // Another document than the one the sheet was made for (a frame, a document made by script):
     // the element works, displayed inline unless the page styles it.

@@ -104,13 +104,21 @@ export class MqttLog extends MqttSubscriberElement {
     return html`<ol part="list">
       ${this.lines.map(
         (line) =>
-          html`<li part="line"><span part="time">${line.time}</span>${this.hideTopic ? '' : html`<span part="topic">${line.topic}</span>`}<span part="payload">${line.text}</span></li>`
+          html`<li part="line">
+            <span part="time">${line.time}</span
+            >${this.hideTopic ? '' : html`<span part="topic">${line.topic}</span>`}<span part="payload"
+              >${line.text}</span
+            >
+          </li>`
       )}
     </ol>`;
   }
 
   protected override received(message: MqttMessage): void {
-    const text = message.value === undefined ? `(${message.payload.length} bytes that could not be decoded)` : valueText(message.value);
+    const text =
+      message.value === undefined
+        ? `(${message.payload.length} bytes that could not be decoded)`
+        : valueText(message.value);
     const line: LogLine = {
       time: this.formatTime(message.receivedAt),
       topic: message.topic,
@@ -125,7 +133,12 @@ export class MqttLog extends MqttSubscriberElement {
   private validLimit(): number {
     const limit = this.limit;
     const valid = Number.isInteger(limit) && limit >= 1;
-    const problem = valid ? undefined : { message: `limit="${this.getAttribute('limit') ?? limit}" is not a number of lines.`, hint: `Use a whole number of at least 1, such as limit="20"; ${DEFAULT_LIMIT} is used meanwhile.` };
+    const problem = valid
+      ? undefined
+      : {
+          message: `limit="${this.getAttribute('limit') ?? limit}" is not a number of lines.`,
+          hint: `Use a whole number of at least 1, such as limit="20"; ${DEFAULT_LIMIT} is used meanwhile.`,
+        };
     return this.reporter.check('limit', problem) ? limit : DEFAULT_LIMIT;
   }
 
@@ -137,7 +150,12 @@ export class MqttLog extends MqttSubscriberElement {
       } catch {
         // Reported just below.
       }
-      const problem = format ? undefined : { message: `locale="${this.locale}" is not a valid locale.`, hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".' };
+      const problem = format
+        ? undefined
+        : {
+            message: `locale="${this.locale}" is not a valid locale.`,
+            hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".',
+          };
       this.reporter.check('locale', problem);
       this.timeFormat = format ?? new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
     }

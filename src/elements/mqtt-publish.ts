@@ -114,7 +114,9 @@ export class MqttPublish extends LitElement {
   }
 
   private readonly reporter = new ErrorReporter(this);
-  private readonly sessions = new SessionController(this, (status) => this.toggleAttribute('offline', status !== 'connected'));
+  private readonly sessions = new SessionController(this, (status) =>
+    this.toggleAttribute('offline', status !== 'connected')
+  );
   private readonly internals = this.attachInternals();
   private readonly interaction = new InteractionController(this, () => {
     if (this.stateDeferred) this.showConfirmed();
@@ -144,7 +146,10 @@ export class MqttPublish extends LitElement {
       reporter: this.reporter,
       sessions: this.sessions,
       setting: 'state-topic',
-      request: () => (this.stateFilter === undefined ? undefined : { filter: this.stateFilter, qos: this.qos, type: this.type, path: this.statePath }),
+      request: () =>
+        this.stateFilter === undefined
+          ? undefined
+          : { filter: this.stateFilter, qos: this.qos, type: this.type, path: this.statePath },
       onMessage: (message) => this.stateReceived(message),
       onChange: () => this.forgetState(),
     });
@@ -259,7 +264,8 @@ export class MqttPublish extends LitElement {
     if (!control) {
       // A custom control that is not defined yet has no value or checked to set: wait for it.
       const undefinedControl = this.querySelector(':not(:defined)');
-      if (undefinedControl) void customElements.whenDefined(undefinedControl.localName).then(() => this.showConfirmed());
+      if (undefinedControl)
+        void customElements.whenDefined(undefinedControl.localName).then(() => this.showConfirmed());
       return;
     }
     this.showingState = true;
@@ -325,7 +331,10 @@ export class MqttPublish extends LitElement {
     const valid = ms === undefined || ms === null || (typeof ms === 'number' && Number.isFinite(ms) && ms > 0);
     const problem = valid
       ? undefined
-      : { message: `confirm-timeout="${this.getAttribute('confirm-timeout') ?? ms}" is not a number of milliseconds.`, hint: `Use a positive number of ms, such as confirm-timeout="3000"; ${DEFAULT_CONFIRM_TIMEOUT} is used meanwhile.` };
+      : {
+          message: `confirm-timeout="${this.getAttribute('confirm-timeout') ?? ms}" is not a number of milliseconds.`,
+          hint: `Use a positive number of ms, such as confirm-timeout="3000"; ${DEFAULT_CONFIRM_TIMEOUT} is used meanwhile.`,
+        };
     return this.reporter.check('confirm-timeout', problem) ? (ms ?? DEFAULT_CONFIRM_TIMEOUT) : DEFAULT_CONFIRM_TIMEOUT;
   }
 
@@ -386,14 +395,27 @@ export class MqttPublish extends LitElement {
     const type = checkType(this.type, this.reporter);
     const template = this.payload;
     if (template === undefined || template === null) return encodePayload(value, type);
-    if (!template.includes('{value}')) return value === undefined ? encodePayload(template, type === 'json' ? 'text' : type) : encodePayload(value, type);
-    const inserted = type === 'json' ? JSON.stringify(value ?? null) : value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    if (!template.includes('{value}'))
+      return value === undefined
+        ? encodePayload(template, type === 'json' ? 'text' : type)
+        : encodePayload(value, type);
+    const inserted =
+      type === 'json'
+        ? JSON.stringify(value ?? null)
+        : value === undefined || value === null
+          ? ''
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value);
     const text = template.split('{value}').join(inserted);
     if (type === 'json') {
       try {
         JSON.parse(text);
       } catch {
-        throw new PayloadError(`The payload template gives invalid JSON: ${text}`, 'Check the quotes in the payload attribute: {value} is inserted already JSON-encoded, so write {"level": {value}}, not {"level": "{value}"}.');
+        throw new PayloadError(
+          `The payload template gives invalid JSON: ${text}`,
+          'Check the quotes in the payload attribute: {value} is inserted already JSON-encoded, so write {"level": {value}}, not {"level": "{value}"}.'
+        );
       }
     }
     return text;

@@ -43,7 +43,6 @@ export class MqttSubscribe extends MqttSubscriberElement {
   /** MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
   @property({ attribute: 'retain-handling', type: Number }) retainHandling: 0 | 1 | 2 = 0;
 
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     numbersFromStrings(this, ['retainHandling'], changed);

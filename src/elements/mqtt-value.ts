@@ -164,8 +164,8 @@ export class MqttValue extends MqttSubscriberElement {
     const text = this.message === undefined || this.value === undefined ? this.placeholder : this.format(this.value);
     // The live region's text is written by announceLater, never by this template.
     return html`<span part="value">${text}</span>${this.unit ? html`<span part="unit">${this.unit}</span>` : nothing}${
-      this.announceEvery ? html`<span class="announcer" aria-live="polite" aria-atomic="true"></span>` : nothing
-    }`;
+        this.announceEvery ? html`<span class="announcer" aria-live="polite" aria-atomic="true"></span>` : nothing
+      }`;
   }
 
   protected override updated(): void {
@@ -224,7 +224,8 @@ export class MqttValue extends MqttSubscriberElement {
           message: `announce="${this.getAttribute('announce') ?? String(announce)}" is not a number of seconds.`,
           hint: `Write announce alone (every ${DEFAULT_ANNOUNCE_SECONDS} s) or a positive number of seconds between announcements, such as announce="10"; ${DEFAULT_ANNOUNCE_SECONDS} s is used meanwhile.`,
         };
-    const seconds = this.reporter.check('announce', problem) && typeof announce === 'number' ? announce : DEFAULT_ANNOUNCE_SECONDS;
+    const seconds =
+      this.reporter.check('announce', problem) && typeof announce === 'number' ? announce : DEFAULT_ANNOUNCE_SECONDS;
     return seconds * 1000;
   }
 
@@ -263,7 +264,10 @@ export class MqttValue extends MqttSubscriberElement {
     const valid = !this.map || (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed));
     const problem = valid
       ? undefined
-      : { message: `map="${this.map}" is not a JSON object.`, hint: 'Write map as a JSON object with double quotes, such as map=\'{"1":"On","0":"Off"}\'.' };
+      : {
+          message: `map="${this.map}" is not a JSON object.`,
+          hint: 'Write map as a JSON object with double quotes, such as map=\'{"1":"On","0":"Off"}\'.',
+        };
     return this.reporter.check('map', problem) ? (parsed as Record<string, unknown> | undefined) : undefined;
   }
 
@@ -271,7 +275,12 @@ export class MqttValue extends MqttSubscriberElement {
   private validDigits(): number | undefined {
     const digits = this.digits;
     const valid = digits === undefined || digits === null || (Number.isInteger(digits) && digits >= 0 && digits <= 20);
-    const problem = valid ? undefined : { message: `digits="${digits}" is not a number of decimals.`, hint: 'Use a whole number from 0 to 20, such as digits="1".' };
+    const problem = valid
+      ? undefined
+      : {
+          message: `digits="${digits}" is not a number of decimals.`,
+          hint: 'Use a whole number from 0 to 20, such as digits="1".',
+        };
     return this.reporter.check('digits', problem) ? (digits ?? undefined) : undefined;
   }
 
@@ -289,13 +298,18 @@ export class MqttValue extends MqttSubscriberElement {
     const key = `${locale}|${digits}`;
     if (!this.formatter || key !== this.formatterKey) {
       const options: Intl.NumberFormatOptions =
-        digits === undefined ? { maximumFractionDigits: 6 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+        digits === undefined
+          ? { maximumFractionDigits: 6 }
+          : { minimumFractionDigits: digits, maximumFractionDigits: digits };
       try {
         this.formatter = new Intl.NumberFormat(locale, options);
         this.reporter.settle('locale');
       } catch {
         this.reporter.report(
-          new MqttDiagnosticError({ message: `locale="${locale}" is not a valid locale.`, hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".' }),
+          new MqttDiagnosticError({
+            message: `locale="${locale}" is not a valid locale.`,
+            hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".',
+          }),
           'locale'
         );
         this.formatter = new Intl.NumberFormat(undefined, options);
@@ -308,7 +322,7 @@ export class MqttValue extends MqttSubscriberElement {
 
 /** The `lang` that applies to `el`, looking through the shadow roots it sits in. */
 function pageLang(el: Element): string | undefined {
-  for (let node: Element | undefined = el; node; ) {
+  for (let node: Element | undefined = el; node;) {
     const lang = node.closest('[lang]')?.getAttribute('lang');
     if (lang) return lang;
     const root = node.getRootNode();

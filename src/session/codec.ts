@@ -97,7 +97,9 @@ export function decodePayload(payload: Uint8Array, type: PayloadType = 'auto', p
 
 function looksLikeJson(text: string): boolean {
   const c = text.trimStart()[0];
-  return c === '{' || c === '[' || c === '"' || c === '-' || (c >= '0' && c <= '9') || c === 't' || c === 'f' || c === 'n';
+  return (
+    c === '{' || c === '[' || c === '"' || c === '-' || (c >= '0' && c <= '9') || c === 't' || c === 'f' || c === 'n'
+  );
 }
 
 function tryJson(text: string): unknown {
@@ -168,7 +170,10 @@ export function encodePayload(value: unknown, type: PayloadType = 'auto'): strin
     case 'number': {
       const number = typeof value === 'number' ? value : Number(String(value).trim() || NaN);
       if (!Number.isFinite(number)) {
-        throw new PayloadError(`"${clip(String(value))}" is not a number.`, 'type="number" publishes numbers only; check the control\'s value.');
+        throw new PayloadError(
+          `"${clip(String(value))}" is not a number.`,
+          'type="number" publishes numbers only; check the control\'s value.'
+        );
       }
       return String(number);
     }

@@ -30,7 +30,8 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/[^/?#]*@/, '//***@');
 }
 
-const WS_HINT = 'Browsers reach MQTT brokers over WebSocket only: use a ws:// or wss:// url such as ws://localhost:8083/mqtt (EMQX: ws 8083, wss 8084, path /mqtt).';
+const WS_HINT =
+  'Browsers reach MQTT brokers over WebSocket only: use a ws:// or wss:// url such as ws://localhost:8083/mqtt (EMQX: ws 8083, wss 8084, path /mqtt).';
 
 /**
  * Checks a connection url before connecting. Returns a diagnosis when it cannot work, `undefined`
@@ -58,15 +59,21 @@ export function checkUrl(url: string, pageProtocol?: string): Diagnosis | undefi
   try {
     parsed = new URL(trimmed);
   } catch {
-    return { message: `The url "${redactUrl(url)}" cannot be parsed.`, hint: 'Check for typos: a url looks like ws://host:8083/mqtt.' };
+    return {
+      message: `The url "${redactUrl(url)}" cannot be parsed.`,
+      hint: 'Check for typos: a url looks like ws://host:8083/mqtt.',
+    };
   }
   if (!parsed.hostname) {
-    return { message: `The url "${redactUrl(url)}" has no host name.`, hint: 'Write the broker\'s host after ws://, for example ws://localhost:8083/mqtt.' };
+    return {
+      message: `The url "${redactUrl(url)}" has no host name.`,
+      hint: "Write the broker's host after ws://, for example ws://localhost:8083/mqtt.",
+    };
   }
   if (scheme === 'ws' && pageProtocol === 'https:' && !isLoopback(parsed.hostname)) {
     return {
       message: `This https: page cannot open the insecure WebSocket "${redactUrl(url)}" (mixed content).`,
-      hint: 'Use wss:// with the broker\'s TLS WebSocket port (EMQX: 8084) instead of ws://.',
+      hint: "Use wss:// with the broker's TLS WebSocket port (EMQX: 8084) instead of ws://.",
     };
   }
   return undefined;
@@ -84,7 +91,12 @@ const PLAIN_PORTS = new Set(['80', '8083', '1883', '8080', '8000']);
  * Explains a connection that failed or closed before the broker accepted it. `closedEarly`: the
  * socket opened and closed again before CONNACK (a broker without MQTT 5 may do that to a v5 client).
  */
-export function connectionFailed(url: string, detail?: string, protocolVersion?: number, closedEarly = false): Diagnosis {
+export function connectionFailed(
+  url: string,
+  detail?: string,
+  protocolVersion?: number,
+  closedEarly = false
+): Diagnosis {
   let path = '';
   let port = '';
   let secure = false;
@@ -98,7 +110,9 @@ export function connectionFailed(url: string, detail?: string, protocolVersion?:
   }
   const hints = ['Check the host and port, and that the broker has a WebSocket listener there.'];
   if (port === '1883' || port === '8883') {
-    hints.push(`Port ${port} is MQTT over TCP, which browsers cannot use: use the broker's WebSocket port (EMQX: ws 8083, wss 8084).`);
+    hints.push(
+      `Port ${port} is MQTT over TCP, which browsers cannot use: use the broker's WebSocket port (EMQX: ws 8083, wss 8084).`
+    );
   } else if (!secure && TLS_PORTS.has(port)) {
     hints.push(`Port ${port} usually speaks TLS: use wss:// for it.`);
   } else if (secure && PLAIN_PORTS.has(port)) {
@@ -107,8 +121,10 @@ export function connectionFailed(url: string, detail?: string, protocolVersion?:
   if (!path || path === '/') {
     hints.push('The url has no path: most brokers serve MQTT over WebSocket at /mqtt (ws://host:8083/mqtt).');
   }
-  if (closedEarly && protocolVersion === 5) hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
-  if (secure) hints.push('For wss://, the browser must trust the broker\'s certificate: open https://host:port once to check.');
+  if (closedEarly && protocolVersion === 5)
+    hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
+  if (secure)
+    hints.push("For wss://, the browser must trust the broker's certificate: open https://host:port once to check.");
   else hints.push('EMQX listens for ws on 8083 and for wss on 8084.');
   return {
     message: `Could not connect to ${redactUrl(url)}${detail ? ` (${detail})` : ''}.`,
@@ -125,29 +141,47 @@ export function connectionLost(url: string, detail: string): Diagnosis {
 }
 
 const V3_REFUSALS: Record<number, [string, string]> = {
-  1: ['the broker does not accept this MQTT protocol version', 'Try protocol-version="4" (MQTT 3.1.1), which every broker speaks.'],
-  2: ['the broker rejected the client id', 'Use a shorter client-id of letters and digits, or leave client-id out for a random one.'],
-  3: ['the MQTT service is unavailable', 'The broker is up but not accepting clients; try again later or check its logs.'],
+  1: [
+    'the broker does not accept this MQTT protocol version',
+    'Try protocol-version="4" (MQTT 3.1.1), which every broker speaks.',
+  ],
+  2: [
+    'the broker rejected the client id',
+    'Use a shorter client-id of letters and digits, or leave client-id out for a random one.',
+  ],
+  3: [
+    'the MQTT service is unavailable',
+    'The broker is up but not accepting clients; try again later or check its logs.',
+  ],
   4: ['bad user name or password', 'Check the username and password set on <mqtt-connection>.'],
-  5: ['not authorized', 'Check the username and password set on <mqtt-connection> (many brokers, mosquitto among them, answer a wrong password this way), then that the broker\'s access rules (ACL) let this user connect.'],
+  5: [
+    'not authorized',
+    "Check the username and password set on <mqtt-connection> (many brokers, mosquitto among them, answer a wrong password this way), then that the broker's access rules (ACL) let this user connect.",
+  ],
 };
 
 const V5_REASONS: Record<number, [string, string]> = {
-  0x80: ['unspecified error', 'Check the broker\'s logs for the reason.'],
+  0x80: ['unspecified error', "Check the broker's logs for the reason."],
   0x81: ['malformed packet', 'The broker could not read the CONNECT packet; check the will and options you set.'],
   0x82: ['protocol error', 'Check the connection options; try protocol-version="4".'],
-  0x83: ['implementation specific error', 'Check the broker\'s logs for the reason.'],
+  0x83: ['implementation specific error', "Check the broker's logs for the reason."],
   0x84: ['unsupported protocol version', 'This broker does not speak MQTT 5: use protocol-version="4".'],
-  0x85: ['client identifier not valid', 'Use a shorter client-id of letters and digits, or leave client-id out for a random one.'],
+  0x85: [
+    'client identifier not valid',
+    'Use a shorter client-id of letters and digits, or leave client-id out for a random one.',
+  ],
   0x86: ['bad user name or password', 'Check the username and password set on <mqtt-connection>.'],
-  0x87: ['not authorized', 'Check the username and password set on <mqtt-connection> (many brokers, mosquitto among them, answer a wrong password this way), then that the broker\'s access rules (ACL) let this user connect.'],
+  0x87: [
+    'not authorized',
+    "Check the username and password set on <mqtt-connection> (many brokers, mosquitto among them, answer a wrong password this way), then that the broker's access rules (ACL) let this user connect.",
+  ],
   0x88: ['server unavailable', 'The broker is not accepting clients; try again later.'],
   0x89: ['server busy', 'The broker is overloaded; it will be retried.'],
-  0x8a: ['banned', 'This client is banned by the broker\'s administrator.'],
+  0x8a: ['banned', "This client is banned by the broker's administrator."],
   0x8c: ['bad authentication method', 'The broker does not support the authentication method in options.'],
   0x90: ['topic name invalid', 'Check the will-topic.'],
-  0x95: ['packet too large', 'Send a smaller will-payload or raise the broker\'s maximum packet size.'],
-  0x97: ['quota exceeded', 'The broker\'s quota for this client is used up; try again later.'],
+  0x95: ['packet too large', "Send a smaller will-payload or raise the broker's maximum packet size."],
+  0x97: ['quota exceeded', "The broker's quota for this client is used up; try again later."],
   0x99: ['payload format invalid', 'Check the will-payload.'],
   0x9a: ['retain not supported', 'Remove will-retain; the broker does not support retained messages.'],
   0x9b: ['QoS not supported', 'Lower will-qos; the broker does not support it.'],
@@ -170,21 +204,28 @@ export function connackRefused(code: number, protocolVersion?: number): Diagnosi
   }
   const words = (code >= 0x80 ? V5_REASONS[code] : V3_REFUSALS[code]) ?? [
     `refusal code ${code}`,
-    'Check the broker\'s logs for the reason.',
+    "Check the broker's logs for the reason.",
   ];
   return { message: `The broker refused the connection: ${words[0]} (code ${code}).`, hint: words[1], code };
 }
 
-const SAME_CLIENT_ID = 'Another client may use the same client-id (each one then pushes the other out): give every page its own client-id, or leave client-id out for a random one.';
+const SAME_CLIENT_ID =
+  'Another client may use the same client-id (each one then pushes the other out): give every page its own client-id, or leave client-id out for a random one.';
 
 /** MQTT 5 reason codes of a DISCONNECT sent by the broker, where they differ from CONNACK's. */
 const DISCONNECT_REASONS: Record<number, [string, string]> = {
   0x8b: ['the server is shutting down', 'The broker is stopping or restarting; it reconnects on its own.'],
-  0x8d: ['keep alive timeout', 'The broker heard nothing from this page for 1.5 × keepalive (a sleeping tab or a network that drops idle connections); it reconnects on its own.'],
+  0x8d: [
+    'keep alive timeout',
+    'The broker heard nothing from this page for 1.5 × keepalive (a sleeping tab or a network that drops idle connections); it reconnects on its own.',
+  ],
   0x8e: ['session taken over', SAME_CLIENT_ID],
-  0x8f: ['topic filter invalid', 'A subscription\'s filter is not valid for this broker: check the topic attributes.'],
+  0x8f: ['topic filter invalid', "A subscription's filter is not valid for this broker: check the topic attributes."],
   0x90: ['topic name invalid', 'A publish topic is not valid for this broker: check the topic of each <mqtt-publish>.'],
-  0x93: ['receive maximum exceeded', 'Too many QoS 1 and 2 messages were in flight at once: publish less often or at QoS 0.'],
+  0x93: [
+    'receive maximum exceeded',
+    'Too many QoS 1 and 2 messages were in flight at once: publish less often or at QoS 0.',
+  ],
   0x94: ['topic alias invalid', 'Check the topic alias options given in options.'],
   0x96: ['message rate too high', 'Publish less often: set throttle on <mqtt-publish>.'],
   0x98: ['administrative action', 'An administrator disconnected this client.'],
@@ -196,7 +237,8 @@ const DISCONNECT_REASONS: Record<number, [string, string]> = {
 
 /** Explains an MQTT 5 DISCONNECT that the broker sent, by its reason code. */
 export function disconnectedByBroker(code: number): Diagnosis {
-  const words = DISCONNECT_REASONS[code] ?? V5_REASONS[code] ?? [`reason code ${code}`, 'Check the broker\'s logs for the reason.'];
+  const words = DISCONNECT_REASONS[code] ??
+    V5_REASONS[code] ?? [`reason code ${code}`, "Check the broker's logs for the reason."];
   return { message: `The broker closed the connection: ${words[0]} (code ${code}).`, hint: words[1], code };
 }
 
@@ -224,7 +266,7 @@ export function subscribeRefused(filter: string, code: number): Diagnosis {
               : 'refused';
   return {
     message: `The broker refused the subscription to "${filter}": ${reason} (code ${code}).`,
-    hint: 'Check the broker\'s access rules (ACL) for this user and topic.',
+    hint: "Check the broker's access rules (ACL) for this user and topic.",
     code,
   };
 }

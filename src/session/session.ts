@@ -107,7 +107,12 @@ function sendNow(client: MqttClient): void {
  * up to `max`, with "equal jitter" (a random delay between half the ceiling and the ceiling), so that
  * many pages that lost the same broker do not all come back at the same moment.
  */
-export function reconnectDelay(attempt: number, period: number, max: number, random: () => number = Math.random): number {
+export function reconnectDelay(
+  attempt: number,
+  period: number,
+  max: number,
+  random: () => number = Math.random
+): number {
   const ceiling = Math.min(Math.max(period, Number.isFinite(max) ? max : period), period * 2 ** Math.min(attempt, 30));
   return ceiling / 2 + random() * (ceiling / 2);
 }
@@ -348,7 +353,10 @@ export class MqttSession {
       }
       return;
     }
-    this.fail(this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message), error);
+    this.fail(
+      this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message),
+      error
+    );
   }
 
   private onClose(client: MqttClient): void {
@@ -357,7 +365,14 @@ export class MqttSession {
     // A persistent session (clean=false) keeps its subscriptions on the broker across the break.
     if (this.config?.options?.clean !== false) for (const entry of this.entries.values()) entry.sent = undefined;
     if (!wasConnected && !this.reported && this.config) {
-      this.fail(connectionFailed(this.config.url, 'the connection closed before the broker accepted it', this.protocolVersion, true));
+      this.fail(
+        connectionFailed(
+          this.config.url,
+          'the connection closed before the broker accepted it',
+          this.protocolVersion,
+          true
+        )
+      );
     }
     this.reported = false;
     if (wasConnected) {

@@ -25,7 +25,8 @@ let nextId = 1;
 function startWorker(): void {
   if (probed) return;
   probed = true;
-  if (typeof Worker === 'undefined' || typeof Blob === 'undefined' || typeof URL?.createObjectURL !== 'function') return;
+  if (typeof Worker === 'undefined' || typeof Blob === 'undefined' || typeof URL?.createObjectURL !== 'function')
+    return;
   try {
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
     const candidate = new Worker(url);

@@ -46,7 +46,10 @@ export function parseFilter(source: string): ParsedFilter {
     );
   }
   if (source.includes('\u0000')) {
-    throw new TopicError(`The topic filter "${source}" contains a NUL character.`, 'Remove the NUL character from the topic.');
+    throw new TopicError(
+      `The topic filter "${source}" contains a NUL character.`,
+      'Remove the NUL character from the topic.'
+    );
   }
   // MQTT 5 shared subscription: `$share/group/filter`. Messages arrive under their own topics.
   const share = /^\$share\/([^/]*)\/(.*)$/s.exec(source);
@@ -101,7 +104,10 @@ export function parseFilter(source: string): ParsedFilter {
  */
 export function validateTopic(topic: string): void {
   if (typeof topic !== 'string' || topic.length === 0) {
-    throw new TopicError('The topic is empty.', 'Set the topic attribute to the topic to publish to, such as "home/lamp/set".');
+    throw new TopicError(
+      'The topic is empty.',
+      'Set the topic attribute to the topic to publish to, such as "home/lamp/set".'
+    );
   }
   if (topic.includes('+') || topic.includes('#')) {
     throw new TopicError(

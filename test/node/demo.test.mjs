@@ -18,7 +18,10 @@ let browser;
 let dashboard;
 
 before(async () => {
-  server = spawn(process.execPath, ['demo/server.mjs', '--port', '0', '--mqtt-port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, ['demo/server.mjs', '--port', '0', '--mqtt-port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   dashboard = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {
@@ -31,7 +34,15 @@ before(async () => {
   browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -51,11 +62,20 @@ async function openWithData(path, { charts = 0, log = false } = {}) {
   await page.waitForFunction(
     (charts, log) => {
       const values = [...document.querySelectorAll('mqtt-value')];
-      const shown = values.every((el) => el.shadowRoot?.querySelector('[part="value"]')?.textContent !== el.placeholder);
+      const shown = values.every(
+        (el) => el.shadowRoot?.querySelector('[part="value"]')?.textContent !== el.placeholder
+      );
       // Six points each (about 10 s), so that the screenshot shows lines rather than dots.
-      const plotted = [...document.querySelectorAll('mqtt-chart')].filter((el) => el.series?.[0]?.points >= 6).length >= charts;
+      const plotted =
+        [...document.querySelectorAll('mqtt-chart')].filter((el) => el.series?.[0]?.points >= 6).length >= charts;
       const logged = !log || (document.querySelector('mqtt-log')?.size ?? 0) >= 3;
-      return values.length > 0 && shown && plotted && logged && document.querySelector('mqtt-connection')?.getAttribute('status') === 'connected';
+      return (
+        values.length > 0 &&
+        shown &&
+        plotted &&
+        logged &&
+        document.querySelector('mqtt-connection')?.getAttribute('status') === 'connected'
+      );
     },
     { timeout: 30000, polling: 100 },
     charts,
@@ -76,9 +96,17 @@ async function axeViolations(page, { wcagOnly = false } = {}) {
 
 test('the dashboard shows live values, charts and a log, and answers a command', async () => {
   const { page, errors } = await openWithData('/demo/', { charts: 4, log: true });
-  const texts = await page.evaluate(() => [...document.querySelectorAll('mqtt-value')].map((el) => el.shadowRoot.querySelector('[part="value"]').textContent));
-  assert.ok(texts.every((text) => text && text !== '–'), `every value shows data: ${texts.join(' | ')}`);
-  assert.ok(texts.some((text) => /^\d+\.\d$/.test(text)), `temperatures have one digit: ${texts.join(' | ')}`);
+  const texts = await page.evaluate(() =>
+    [...document.querySelectorAll('mqtt-value')].map((el) => el.shadowRoot.querySelector('[part="value"]').textContent)
+  );
+  assert.ok(
+    texts.every((text) => text && text !== '–'),
+    `every value shows data: ${texts.join(' | ')}`
+  );
+  assert.ok(
+    texts.some((text) => /^\d+\.\d$/.test(text)),
+    `temperatures have one digit: ${texts.join(' | ')}`
+  );
 
   // The lamp's state came from its state topic (retained 'on').
   assert.equal(await page.$eval('mqtt-publish[topic="home/lamp/set"] input', (input) => input.checked), true);
@@ -116,7 +144,11 @@ test('the dashboard shows live values, charts and a log, and answers a command',
     return new Promise((resolve) => setTimeout(() => resolve(getComputedStyle(connection, '::before').content), 100));
   });
   assert.match(shown, /uses mqtt:\/\/.*ws:\/\//, 'the problem is shown in words');
-  assert.deepEqual(errors.filter((text) => !text.includes('mqtt://')), [], 'no page errors or kit warnings but the one caused');
+  assert.deepEqual(
+    errors.filter((text) => !text.includes('mqtt://')),
+    [],
+    'no page errors or kit warnings but the one caused'
+  );
   await page.close();
 });
 

@@ -7,7 +7,15 @@ import { test } from 'node:test';
 test('importing the package in Node with no DOM does not throw', async () => {
   assert.equal(typeof globalThis.document, 'undefined');
   const kit = await import('../../dist/index.js');
-  for (const name of ['MqttConnection', 'MqttSubscribe', 'MqttPublish', 'MqttValue', 'MqttLog', 'MqttSession', 'defineElements']) {
+  for (const name of [
+    'MqttConnection',
+    'MqttSubscribe',
+    'MqttPublish',
+    'MqttValue',
+    'MqttLog',
+    'MqttSession',
+    'defineElements',
+  ]) {
     assert.ok(kit[name], `${name} is exported`);
   }
   assert.doesNotThrow(() => kit.defineElements(), 'defining without a DOM is a no-op');
@@ -30,7 +38,13 @@ test('mqtt-elements/react renders on the server and is marked for the client', a
   const { createElement } = await import('react');
   const { renderToString } = await import('react-dom/server');
   const { MqttConnection, MqttValue } = await import('../../dist/react.js');
-  const html = renderToString(createElement(MqttConnection, { url: 'ws://localhost:8083/mqtt' }, createElement(MqttValue, { topic: 'a/b', digits: 1 })));
+  const html = renderToString(
+    createElement(
+      MqttConnection,
+      { url: 'ws://localhost:8083/mqtt' },
+      createElement(MqttValue, { topic: 'a/b', digits: 1 })
+    )
+  );
   assert.match(html, /<mqtt-connection[^>]*>.*<mqtt-value[^>]*>/s);
   assert.match(renderToString(createElement('mqtt-value', { topic: 'a/b' })), /<mqtt-value topic="a\/b">/);
   // React Server Components (Next.js) must leave the hook-using components to the client.
@@ -44,8 +58,14 @@ test('the chart entry and its React component import and render in Node', async 
   const { MqttChart } = await import('../../dist/chart.js');
   assert.equal(typeof MqttChart, 'function');
   const react = await import('../../dist/chart-react.js');
-  assert.match(renderToString(createElement(react.MqttChart, { topic: 'home/+room/temperature', maxPoints: 500 })), /<mqtt-chart[^>]*>/);
-  const code = readFileSync(new URL('../../dist/chart-react.js', import.meta.url), 'utf8').replace(/^(\s*\/\/.*\n)*\s*/, '');
+  assert.match(
+    renderToString(createElement(react.MqttChart, { topic: 'home/+room/temperature', maxPoints: 500 })),
+    /<mqtt-chart[^>]*>/
+  );
+  const code = readFileSync(new URL('../../dist/chart-react.js', import.meta.url), 'utf8').replace(
+    /^(\s*\/\/.*\n)*\s*/,
+    ''
+  );
   assert.ok(code.startsWith("'use client';"), 'dist/chart-react.js starts with the use client directive');
 });
 
