@@ -2,24 +2,28 @@ import { MqttErrorEvent } from '../events.js';
 import { MqttDiagnosticError, type Diagnosis } from '../session/diagnostics.js';
 
 const MAX_REMEMBERED = 100;
+/** The key under which a passing problem (not caused by a setting) is kept. */
+const PASSING = '';
 
 /**
- * Reports an element's problems: an `mqtt-error` event every time, the problem as a sentence in the
- * element's `error` attribute (for pages without script: CSS and tooltips can show it), and a console
- * warning once per distinct problem, so that a retry loop or a stream of bad payloads does not flood
- * the console.
+ * The one owner of an element's `error` attribute and of its `mqtt-error` events. Every part of an
+ * element (its controllers, its base class, the element itself) reports through it, and one rule
+ * decides what the attribute shows: the most recent problem that still stands.
  *
- * A problem with a `setting` (an attribute such as `qos` or `map`) stays in the `error` attribute
- * until that setting is {@link settle}d; other problems (a bad payload, a failed publish) stay until
- * the element next works ({@link clear}).
+ * - A problem with a `setting` (an attribute such as `qos` or `map`) stands until that setting is
+ *   {@link settle}d (checked again and found right).
+ * - Any other problem (a bad payload, a failed publish) is *passing*: it stands until the element
+ *   next works ({@link clear}), and a newer passing problem replaces it.
+ *
+ * Each report fires an `mqtt-error` event; the console gets one warning per distinct problem, so that
+ * a retry loop or a stream of bad payloads does not flood it.
  */
 export class ErrorReporter {
   private readonly warned = new Set<string>();
-  /** The sentence of each setting that is wrong now. */
-  private readonly settings = new Map<string, string>();
-  private passing: string | undefined;
+  /** The sentence of each problem that stands, by setting ('' for the passing one), oldest first. */
+  private readonly standing = new Map<string, string>();
 
-  constructor(private readonly host: HTMLElement) {}
+  constructor(readonly host: HTMLElement) {}
 
   /** The current problem as a sentence with its hint, if any. */
   get error(): string | undefined {
@@ -39,10 +43,11 @@ export class ErrorReporter {
       this.warned.add(key);
       console.warn(`<${this.host.localName}>: ${err.message}\n${hint}`);
     }
-    const sentence = `${err.message} ${hint}`;
-    if (setting) this.settings.set(setting, sentence);
-    else this.passing = sentence;
-    this.host.setAttribute('error', sentence);
+    const name = setting ?? PASSING;
+    // Re-inserted, so that it is the most recent.
+    this.standing.delete(name);
+    this.standing.set(name, `${err.message} ${hint}`);
+    this.show();
     this.host.dispatchEvent(new MqttErrorEvent({ error: err, code: numericCode, hint }));
     return hint;
   }
@@ -57,16 +62,14 @@ export class ErrorReporter {
     return !problem;
   }
 
-  /** The attribute `setting` is right (again): its problem leaves the `error` attribute. */
+  /** The attribute `setting` is right (again): its problem no longer stands. */
   settle(setting: string): void {
-    if (this.settings.delete(setting)) this.show();
+    if (this.standing.delete(setting)) this.show();
   }
 
-  /** The element works again: a passing problem leaves the `error` attribute (wrong settings stay). */
+  /** The element works again: the passing problem no longer stands (wrong settings still do). */
   clear(): void {
-    if (this.passing === undefined) return;
-    this.passing = undefined;
-    this.show();
+    this.settle(PASSING);
   }
 
   /** Forgets what was warned, so that a problem that comes back is warned again. */
@@ -75,8 +78,9 @@ export class ErrorReporter {
   }
 
   private show(): void {
-    const sentence = this.passing ?? [...this.settings.values()].pop();
+    let sentence: string | undefined;
+    for (const standing of this.standing.values()) sentence = standing;
     if (sentence === undefined) this.host.removeAttribute('error');
-    else this.host.setAttribute('error', sentence);
+    else if (this.host.getAttribute('error') !== sentence) this.host.setAttribute('error', sentence);
   }
 }

@@ -1,9 +1,9 @@
 import type { ReactiveController } from 'lit';
 import type { MqttSessionApi } from '../context.js';
-import { isPayloadType, type PayloadType } from '../session/codec.js';
-import type { HintedError, MqttMessage, QoS, SubscribeOptions } from '../session/message.js';
+import type { HintedError, MqttMessage, SubscribeOptions } from '../session/message.js';
 import type { ErrorReporter } from './error-reporter.js';
 import { SessionController, type SessionHost } from './session-controller.js';
+import { checkQos, checkType } from './settings.js';
 
 /** What to subscribe to right now; `undefined`: nothing (no topic, paused). */
 export interface SubscriptionRequest {
@@ -103,8 +103,8 @@ export class SubscriptionController implements ReactiveController {
 
   private subscribeOptions(request: SubscriptionRequest): SubscribeOptions {
     return {
-      qos: checkQos(request.qos, this.options.reporter),
-      type: checkType(request.type, this.options.reporter),
+      qos: checkQos(this.options.reporter, request.qos),
+      type: checkType(this.options.reporter, request.type),
       path: request.path || undefined,
       // Subscribing can come before the host's first update has read framework strings ('1', 'true'):
       // MQTT.js ends the connection over an option of the wrong type.
@@ -131,27 +131,4 @@ function asBoolean(value: unknown): boolean | undefined {
 function asRetainHandling(value: unknown): 0 | 1 | 2 | undefined {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return number === 0 || number === 1 || number === 2 ? number : undefined;
-}
-
-/** A QoS attribute as 0, 1 or 2; anything else is reported and read as 0. */
-export function checkQos(qos: number | string | undefined, reporter: ErrorReporter): QoS {
-  // A framework's qos="1" is the string '1' until the element's first update reads it as a number.
-  if (typeof qos === 'string' && qos.trim() !== '') qos = Number(qos);
-  const valid = qos === undefined || qos === null || qos === 0 || qos === 1 || qos === 2;
-  const problem = valid
-    ? undefined
-    : { message: `qos="${qos}" is not a QoS level.`, hint: 'Use qos="0", "1" or "2"; QoS 0 is used meanwhile.' };
-  return reporter.check('qos', problem) ? ((qos ?? 0) as QoS) : 0;
-}
-
-/** A type attribute as a {@link PayloadType}; anything else is reported and read as `auto`. */
-export function checkType(type: string | undefined, reporter: ErrorReporter): PayloadType {
-  const valid = type === undefined || type === null || type === '' || isPayloadType(type);
-  const problem = valid
-    ? undefined
-    : {
-        message: `type="${type}" is not a payload type.`,
-        hint: 'Use auto, text, json, number, boolean or bytes; auto is used meanwhile.',
-      };
-  return reporter.check('type', problem) ? ((type || 'auto') as PayloadType) : 'auto';
 }

@@ -1,3 +1,4 @@
+import { valueText } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 
 /** Properties that would turn a broker's text into markup or code. */
@@ -48,14 +49,6 @@ function isScriptUrl(value: string): boolean {
   return /^(javascript|vbscript):/i.test(value.replace(/[\u0000-\u0020]/g, ''));
 }
 
-/** A value as text for a string property or attribute: objects as JSON, nothing as an empty string. */
-export function asText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object' && !(value instanceof Uint8Array)) return JSON.stringify(value);
-  return String(value);
-}
-
 /**
  * Writes `value` to `target` as `bind` says (checked with {@link checkBinding} first). Objects go
  * to string properties as JSON. Throws for a script url in a url attribute or property, and for
@@ -71,7 +64,7 @@ export function applyBinding(target: Element, bind: string, value: unknown): voi
     });
   }
   const record = target as unknown as Record<string, unknown>;
-  const text = value === true && attribute ? '' : asText(value);
+  const text = value === true && attribute ? '' : valueText(value);
   if (URL_NAMES.has(name.toLowerCase()) && isScriptUrl(text)) {
     throw new MqttDiagnosticError({
       message: `A message tried to set ${name}="${text.slice(0, 40)}" on <${target.localName}>.`,

@@ -2,7 +2,7 @@
  * Form controls as `<mqtt-publish>` sees them: which element is the control behind an event, which
  * event triggers it by default, what its value is, and how a state from a device is shown in it.
  */
-import { asText } from './bind.js';
+import { valueText } from '../session/codec.js';
 
 /** Whether `el` is a custom element that behaves like a form control. */
 function isCustomControl(el: Element): boolean {
@@ -156,7 +156,7 @@ export function isTextEntry(el: Element): boolean {
 export function isOnState(value: unknown, on: unknown, off: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (value === null || value === undefined) return false;
-  const text = asText(value);
+  const text = valueText(value);
   if (text === String(on)) return true;
   if (text === String(off)) return false;
   return /^(true|1|on)$/i.test(text.trim());
@@ -167,21 +167,21 @@ function showInField(el: Element, value: unknown, on: unknown, off: unknown): vo
   if (el instanceof HTMLInputElement) {
     if (BUTTON_INPUTS.has(el.type) || el.type === 'file') return;
     if (el.type === 'checkbox') el.checked = isOnState(value, on, off);
-    else if (el.type === 'radio') el.checked = el.value === asText(value);
-    else el.value = asText(value);
+    else if (el.type === 'radio') el.checked = el.value === valueText(value);
+    else el.value = valueText(value);
     return;
   }
   if (el instanceof HTMLSelectElement) {
     if (el.multiple && Array.isArray(value)) {
-      const selected = new Set(value.map(asText));
+      const selected = new Set(value.map(valueText));
       for (const option of Array.from(el.options)) option.selected = selected.has(option.value);
     } else {
-      el.value = asText(value);
+      el.value = valueText(value);
     }
     return;
   }
   if (el instanceof HTMLTextAreaElement) {
-    el.value = asText(value);
+    el.value = valueText(value);
     return;
   }
   if (

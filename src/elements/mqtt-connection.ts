@@ -5,6 +5,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { mqttContext } from '../context.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { checkNumber, duration, positive, wholeNumber, type NumberRule } from '../controllers/settings.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
@@ -45,9 +46,22 @@ const CONNECTION_OPTIONS = [
   'options',
 ] as const;
 
-/** Validators for numeric attributes. */
-const wholeNumber = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
-const duration = (n: number) => Number.isFinite(n) && n >= 0;
+const ms = 'a number of milliseconds';
+const seconds = 'a number of seconds';
+/** What each numeric attribute accepts. */
+const NUMBER_RULES: Record<string, NumberRule> = {
+  'will-qos': { valid: wholeNumber(0, 2), what: 'a QoS level', allowed: '0, 1 or 2' },
+  'protocol-version': { valid: wholeNumber(3, 5), what: 'an MQTT version', allowed: '4 (MQTT 3.1.1) or 5' },
+  keepalive: { valid: wholeNumber(0, 65535), what: seconds, allowed: 'a whole number of seconds such as 60' },
+  'connect-timeout': { valid: positive, what: ms, allowed: 'a number of milliseconds such as 30000' },
+  'reconnect-period': {
+    valid: duration,
+    what: ms,
+    allowed: 'a number of milliseconds such as 1000, or 0 not to reconnect',
+  },
+  'reconnect-max-period': { valid: duration, what: ms, allowed: 'a number of milliseconds such as 30000' },
+  'session-expiry': { valid: wholeNumber(0, 2 ** 32 - 1), what: seconds, allowed: 'a number of seconds such as 3600' },
+};
 
 function randomClientId(): string {
   const bytes = new Uint8Array(4);
@@ -291,18 +305,12 @@ export class MqttConnection extends ReactiveElement {
     this.session.open({
       url: this.url,
       options: this.clientOptions(),
-      reconnectMaxPeriod: this.checked(
-        'reconnect-max-period',
-        this.reconnectMaxPeriod,
-        30000,
-        duration,
-        'a number of milliseconds such as 30000'
-      ),
+      reconnectMaxPeriod: this.checked('reconnect-max-period', this.reconnectMaxPeriod, 30000),
     });
   }
 
   private clientOptions(): IClientOptions {
-    const willQos = this.checked('will-qos', this.willQos ?? 0, 0, wholeNumber(0, 2), '0, 1 or 2') as QoS;
+    const willQos = this.checked('will-qos', this.willQos ?? 0, 0) as QoS;
     const will =
       this.will ??
       (this.willTopic
@@ -310,40 +318,16 @@ export class MqttConnection extends ReactiveElement {
         : undefined);
     const options: IClientOptions = {
       clientId: this.clientId,
-      protocolVersion: this.checked(
-        'protocol-version',
-        this.protocolVersion,
-        4,
-        wholeNumber(3, 5),
-        '4 (MQTT 3.1.1) or 5'
-      ) as 3 | 4 | 5,
-      keepalive: this.checked('keepalive', this.keepalive, 60, wholeNumber(0, 65535), 'a number of seconds such as 60'),
+      protocolVersion: this.checked('protocol-version', this.protocolVersion, 4) as 3 | 4 | 5,
+      keepalive: this.checked('keepalive', this.keepalive, 60),
       clean: this.clean,
-      connectTimeout: this.checked(
-        'connect-timeout',
-        this.connectTimeout,
-        30000,
-        (n) => duration(n) && n > 0,
-        'a number of milliseconds such as 30000'
-      ),
-      reconnectPeriod: this.checked(
-        'reconnect-period',
-        this.reconnectPeriod,
-        1000,
-        duration,
-        'a number of milliseconds such as 1000, or 0 not to reconnect'
-      ),
+      connectTimeout: this.checked('connect-timeout', this.connectTimeout, 30000),
+      reconnectPeriod: this.checked('reconnect-period', this.reconnectPeriod, 1000),
     };
     if (this.username !== undefined) options.username = this.username;
     if (this.password !== undefined) options.password = this.password;
     if (this.sessionExpiry !== undefined && this.sessionExpiry !== null) {
-      const seconds = this.checked(
-        'session-expiry',
-        this.sessionExpiry,
-        0,
-        wholeNumber(0, 2 ** 32 - 1),
-        'a number of seconds such as 3600'
-      );
+      const seconds = this.checked('session-expiry', this.sessionExpiry, 0);
       options.properties = { sessionExpiryInterval: seconds };
     }
     if (will)
@@ -356,25 +340,9 @@ export class MqttConnection extends ReactiveElement {
     return { ...options, ...this.options };
   }
 
-  /**
-   * A numeric attribute's value when `valid`, `fallback` when it was removed; otherwise reported,
-   * with `fallback` used meanwhile.
-   */
-  private checked(
-    attribute: string,
-    value: number | null | undefined,
-    fallback: number,
-    valid: (n: number) => boolean,
-    allowed: string
-  ): number {
-    const ok = value === null || value === undefined || valid(value);
-    const problem = ok
-      ? undefined
-      : {
-          message: `${attribute}="${this.getAttribute(attribute) ?? value}" is not valid.`,
-          hint: `Use ${allowed}; ${fallback} is used meanwhile.`,
-        };
-    return this.reporter.check(attribute, problem) ? (value ?? fallback) : fallback;
+  /** A numeric attribute's value as {@link NUMBER_RULES} accepts it, else `fallback` (reported). */
+  private checked(attribute: string, value: number | null | undefined, fallback: number): number {
+    return checkNumber(this.reporter, attribute, value, fallback, NUMBER_RULES[attribute]);
   }
 
   private register(): void {

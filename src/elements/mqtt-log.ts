@@ -1,6 +1,9 @@
 import { css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { checkLocale, checkNumber, wholeNumber } from '../controllers/settings.js';
+import { elementLocale } from '../dom/lang.js';
+import { timeFormat } from '../lib/intl.js';
 import { valueText } from '../session/codec.js';
 import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
@@ -10,7 +13,9 @@ const MAX_TEXT = 200;
 const DEFAULT_LIMIT = 50;
 
 interface LogLine {
-  readonly time: string;
+  readonly receivedAt: number;
+  /** The arrival time as text, written when the line is first rendered. */
+  time?: string;
   readonly topic: string;
   readonly text: string;
 }
@@ -61,7 +66,7 @@ export class MqttLog extends MqttSubscriberElement {
   /** How many lines are kept; older ones are dropped. Default 50. */
   @property({ type: Number }) limit = DEFAULT_LIMIT;
 
-  /** Locale for the times. Default: the browser's. */
+  /** Locale for the times. Default: the page's `lang`, else the browser's. */
   @property() locale?: string;
 
   /** Hide the topic on each line (for a filter without wildcards, where it is always the same). */
@@ -71,7 +76,8 @@ export class MqttLog extends MqttSubscriberElement {
   private lines: LogLine[] = [];
   /** `limit` if valid. */
   private kept = DEFAULT_LIMIT;
-  private timeFormat: Intl.DateTimeFormat | undefined;
+  /** `locale` if valid. */
+  private localeShown: string | undefined;
 
   /** The number of lines kept now. */
   get size(): number {
@@ -93,7 +99,10 @@ export class MqttLog extends MqttSubscriberElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     numbersFromStrings(this, ['limit'], changed);
-    if (changed.has('locale')) this.timeFormat = undefined;
+    if (changed.has('locale')) {
+      this.localeShown = checkLocale(this.reporter, this.locale);
+      for (const line of this.lines) line.time = undefined;
+    }
     if (changed.has('limit')) {
       this.kept = this.validLimit();
       this.lines = this.lines.slice(0, this.kept);
@@ -101,6 +110,8 @@ export class MqttLog extends MqttSubscriberElement {
   }
 
   protected override render() {
+    const format = timeFormat(elementLocale(this, this.localeShown), 'medium');
+    for (const line of this.lines) line.time ??= format.format(line.receivedAt);
     return html`<ol part="list">
       ${this.lines.map(
         (line) =>
@@ -120,7 +131,7 @@ export class MqttLog extends MqttSubscriberElement {
         ? `(${message.payload.length} bytes that could not be decoded)`
         : valueText(message.value);
     const line: LogLine = {
-      time: this.formatTime(message.receivedAt),
+      receivedAt: message.receivedAt,
       topic: message.topic,
       text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text,
     };
@@ -131,35 +142,11 @@ export class MqttLog extends MqttSubscriberElement {
 
   /** `limit` when it is a whole number of at least 1; anything else is reported and 50 is used. */
   private validLimit(): number {
-    const limit = this.limit;
-    const valid = Number.isInteger(limit) && limit >= 1;
-    const problem = valid
-      ? undefined
-      : {
-          message: `limit="${this.getAttribute('limit') ?? limit}" is not a number of lines.`,
-          hint: `Use a whole number of at least 1, such as limit="20"; ${DEFAULT_LIMIT} is used meanwhile.`,
-        };
-    return this.reporter.check('limit', problem) ? limit : DEFAULT_LIMIT;
-  }
-
-  private formatTime(at: number): string {
-    if (!this.timeFormat) {
-      let format: Intl.DateTimeFormat | undefined;
-      try {
-        format = new Intl.DateTimeFormat(this.locale || undefined, { timeStyle: 'medium' });
-      } catch {
-        // Reported just below.
-      }
-      const problem = format
-        ? undefined
-        : {
-            message: `locale="${this.locale}" is not a valid locale.`,
-            hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".',
-          };
-      this.reporter.check('locale', problem);
-      this.timeFormat = format ?? new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-    }
-    return this.timeFormat.format(at);
+    return checkNumber(this.reporter, 'limit', this.limit, DEFAULT_LIMIT, {
+      valid: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+      what: 'a number of lines',
+      allowed: 'a whole number of at least 1, such as limit="20"',
+    });
   }
 }
 

@@ -5,7 +5,8 @@ import { ErrorReporter } from '../controllers/error-reporter.js';
 import { InteractionController } from '../controllers/interaction-controller.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
 import { SessionController } from '../controllers/session-controller.js';
-import { checkQos, checkType, SubscriptionController } from '../controllers/subscription-controller.js';
+import { checkQos, checkType } from '../controllers/settings.js';
+import { SubscriptionController } from '../controllers/subscription-controller.js';
 import { controlValue, defaultEventFor, findControl, firstControl, showState } from '../dom/controls.js';
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
 import { encodePayload, PayloadError } from '../session/codec.js';
@@ -377,7 +378,7 @@ export class MqttPublish extends LitElement {
         });
       }
       const payload = this.encode(value);
-      const qos = checkQos(this.qos, this.reporter);
+      const qos = checkQos(this.reporter, this.qos);
       const { retain, properties } = this;
       await session.publish(topic, payload, { qos, retain, properties });
       this.reporter.clear();
@@ -392,7 +393,7 @@ export class MqttPublish extends LitElement {
 
   /** The payload for `value`: the template or fixed `payload`, else `value` encoded by `type`. */
   private encode(value: unknown): string | Uint8Array {
-    const type = checkType(this.type, this.reporter);
+    const type = checkType(this.reporter, this.type);
     const template = this.payload;
     if (template === undefined || template === null) return encodePayload(value, type);
     if (!template.includes('{value}'))

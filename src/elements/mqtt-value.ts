@@ -1,8 +1,11 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { checkDigits, checkLocale } from '../controllers/settings.js';
+import { elementLocale } from '../dom/lang.js';
+import { numberFormat } from '../lib/intl.js';
+import { Throttle } from '../lib/throttle.js';
 import { valueText } from '../session/codec.js';
-import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
 
@@ -101,8 +104,8 @@ export class MqttValue extends MqttSubscriberElement {
   private labels: Record<string, unknown> | undefined;
   /** `digits` if valid. */
   private digitsShown: number | undefined;
-  private formatter: Intl.NumberFormat | undefined;
-  private formatterKey = '';
+  /** `locale` if valid. */
+  private localeShown: string | undefined;
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the last message came (or the element was connected, before any). */
   private quietSince = 0;
@@ -111,9 +114,7 @@ export class MqttValue extends MqttSubscriberElement {
   /** The live region, once rendered. */
   private announcer: HTMLElement | null = null;
   private announced = '';
-  private announcedAt = -Infinity;
-  private nextAnnouncement: string | undefined;
-  private announceTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly announcements = new Throttle<string>((text) => this.speak(text));
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `low`, `high` or `normal` against the thresholds; reflected as the `level` attribute (absent without a number). */
@@ -140,8 +141,7 @@ export class MqttValue extends MqttSubscriberElement {
     super.disconnectedCallback();
     clearTimeout(this.staleTimer);
     this.staleTimer = undefined;
-    clearTimeout(this.announceTimer);
-    this.announceTimer = undefined;
+    this.announcements.cancel();
     clearTimeout(this.silenceTimer);
     this.silenceTimer = undefined;
   }
@@ -151,9 +151,10 @@ export class MqttValue extends MqttSubscriberElement {
     // Frameworks set announce="false" or "10" as strings: read them as the attribute would be.
     if (typeof this.announce === 'string') this.announce = announceConverter.fromAttribute(this.announce);
     numbersFromStrings(this, ['digits', 'low', 'high', 'staleAfter'], changed);
-    if (changed.has('announce')) this.announceEvery = this.checkAnnounce();
+    if (changed.has('announce')) this.announcements.interval = this.announceEvery = this.checkAnnounce();
+    if (changed.has('locale')) this.localeShown = checkLocale(this.reporter, this.locale);
     if (changed.has('map')) this.labels = this.parseMap();
-    if (changed.has('digits')) this.digitsShown = this.validDigits();
+    if (changed.has('digits')) this.digitsShown = checkDigits(this.reporter, this.digits);
     if (changed.has('staleAfter')) this.checkStale();
     const level = this.level;
     if (level) this.setAttribute('level', level);
@@ -174,7 +175,7 @@ export class MqttValue extends MqttSubscriberElement {
       // A new (empty) region: nothing said in it yet.
       this.announcer = region;
       this.announced = '';
-      this.announcedAt = -Infinity;
+      this.announcements.forget();
     }
     if (!region || this.message === undefined || this.value === undefined) return;
     this.announceLater(this.unit ? `${this.format(this.value)} ${this.unit}` : this.format(this.value));
@@ -182,29 +183,16 @@ export class MqttValue extends MqttSubscriberElement {
 
   /** Puts `text` in the live region now if the last announcement is old enough, else when it is. */
   private announceLater(text: string): void {
-    if (text === this.announced) {
-      // Back to what was said last (even if the region was emptied since): nothing new to say.
-      this.nextAnnouncement = undefined;
-      clearTimeout(this.announceTimer);
-      this.announceTimer = undefined;
-      return;
-    }
-    this.nextAnnouncement = text;
-    const wait = this.announcedAt + this.announceEvery - performance.now();
-    if (wait <= 0 && this.announceTimer === undefined) this.flushAnnouncement();
-    else this.announceTimer ??= setTimeout(() => this.flushAnnouncement(), Math.max(wait, 0));
+    // Back to what was said last (even if the region was emptied since): nothing new to say.
+    if (text === this.announced) this.announcements.cancel();
+    else this.announcements.push(text);
   }
 
-  private flushAnnouncement(): void {
-    clearTimeout(this.announceTimer);
-    this.announceTimer = undefined;
-    const text = this.nextAnnouncement;
-    this.nextAnnouncement = undefined;
-    if (text === undefined || text === this.announced || !this.announcer) return;
+  private speak(text: string): void {
     const region = this.announcer;
+    if (text === this.announced || !region) return;
     region.textContent = text;
     this.announced = text;
-    this.announcedAt = performance.now();
     // Emptying a polite region is not spoken (aria-relevant defaults to additions and text).
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => (region.textContent = ''), ANNOUNCEMENT_KEPT);
@@ -271,19 +259,6 @@ export class MqttValue extends MqttSubscriberElement {
     return this.reporter.check('map', problem) ? (parsed as Record<string, unknown> | undefined) : undefined;
   }
 
-  /** `digits` when it is a whole number from 0 to 20; anything else is reported and ignored. */
-  private validDigits(): number | undefined {
-    const digits = this.digits;
-    const valid = digits === undefined || digits === null || (Number.isInteger(digits) && digits >= 0 && digits <= 20);
-    const problem = valid
-      ? undefined
-      : {
-          message: `digits="${digits}" is not a number of decimals.`,
-          hint: 'Use a whole number from 0 to 20, such as digits="1".',
-        };
-    return this.reporter.check('digits', problem) ? (digits ?? undefined) : undefined;
-  }
-
   private format(value: unknown): string {
     const labels = this.labels;
     const key = String(value);
@@ -293,42 +268,8 @@ export class MqttValue extends MqttSubscriberElement {
   }
 
   private numberFormat(): Intl.NumberFormat {
-    const locale = this.locale || pageLang(this);
-    const digits = this.digitsShown;
-    const key = `${locale}|${digits}`;
-    if (!this.formatter || key !== this.formatterKey) {
-      const options: Intl.NumberFormatOptions =
-        digits === undefined
-          ? { maximumFractionDigits: 6 }
-          : { minimumFractionDigits: digits, maximumFractionDigits: digits };
-      try {
-        this.formatter = new Intl.NumberFormat(locale, options);
-        this.reporter.settle('locale');
-      } catch {
-        this.reporter.report(
-          new MqttDiagnosticError({
-            message: `locale="${locale}" is not a valid locale.`,
-            hint: 'Use a language tag such as "en", "de-CH" or "fr-FR".',
-          }),
-          'locale'
-        );
-        this.formatter = new Intl.NumberFormat(undefined, options);
-      }
-      this.formatterKey = key;
-    }
-    return this.formatter;
+    return numberFormat(elementLocale(this, this.localeShown), this.digitsShown);
   }
-}
-
-/** The `lang` that applies to `el`, looking through the shadow roots it sits in. */
-function pageLang(el: Element): string | undefined {
-  for (let node: Element | undefined = el; node;) {
-    const lang = node.closest('[lang]')?.getAttribute('lang');
-    if (lang) return lang;
-    const root = node.getRootNode();
-    node = root instanceof ShadowRoot ? root.host : undefined;
-  }
-  return undefined;
 }
 
 declare global {

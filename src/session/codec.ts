@@ -3,18 +3,17 @@
  * publishers. DOM-free.
  */
 
+import { MqttHintedError } from './hinted-error.js';
+
 /** How a payload is decoded (subscribers) or encoded (publishers). */
 export type PayloadType = 'auto' | 'text' | 'json' | 'number' | 'boolean' | 'bytes';
 
 export const PAYLOAD_TYPES: readonly PayloadType[] = ['auto', 'text', 'json', 'number', 'boolean', 'bytes'];
 
 /** A payload that could not be decoded or encoded as asked, with a hint a beginner can act on. */
-export class PayloadError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string
-  ) {
-    super(message);
+export class PayloadError extends MqttHintedError {
+  constructor(message: string, hint: string) {
+    super(message, hint);
     this.name = 'PayloadError';
   }
 }
@@ -192,10 +191,15 @@ function clip(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** A decoded value as text for people: strings as they are, bytes as their count, objects as JSON. */
+/**
+ * A decoded value as text, the one rule for every place that shows or writes one (`<mqtt-value>`,
+ * `<mqtt-log>`, `bind`, a control's state): strings as they are, no value (`null`, `undefined`) as
+ * nothing, bytes as their count, other objects as JSON, the rest as `String()` does.
+ */
 export function valueText(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
   if (value instanceof Uint8Array) return `${value.length} bytes`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

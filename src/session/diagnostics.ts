@@ -2,6 +2,7 @@
  * Diagnostics: turns a failure into a sentence a beginner can act on. DOM-free (the page protocol is
  * passed in).
  */
+import { MqttHintedError } from './hinted-error.js';
 
 /** A failure with the hint that explains it. */
 export interface Diagnosis {
@@ -14,14 +15,10 @@ export interface Diagnosis {
 }
 
 /** An `Error` that carries a {@link Diagnosis}. */
-export class MqttDiagnosticError extends Error {
-  readonly hint: string;
-  readonly code?: number;
+export class MqttDiagnosticError extends MqttHintedError {
   constructor(diagnosis: Diagnosis, options?: { cause?: unknown }) {
-    super(diagnosis.message, options);
+    super(diagnosis.message, diagnosis.hint, { cause: options?.cause, code: diagnosis.code });
     this.name = 'MqttDiagnosticError';
-    this.hint = diagnosis.hint;
-    this.code = diagnosis.code;
   }
 }
 

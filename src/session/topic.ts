@@ -6,14 +6,12 @@
  *
  * DOM-free.
  */
+import { MqttHintedError } from './hinted-error.js';
 
 /** A problem with a topic or a filter, with a hint a beginner can act on. */
-export class TopicError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string
-  ) {
-    super(message);
+export class TopicError extends MqttHintedError {
+  constructor(message: string, hint: string) {
+    super(message, hint);
     this.name = 'TopicError';
   }
 }
