@@ -39,6 +39,17 @@ describe('<mqtt-log>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it("writes times in the page's lang (en_US read as en-US) and in its locale", async () => {
+    const { topic, el } = await mount((t) => html`<div lang="en_US"><mqtt-log topic=${t}></mqtt-log></div>`);
+    await brokerPublish({ topic, payload: 'one' });
+    await waitUntil(() => lines(el).length === 1);
+    const time = () => lines(el)[0]!.querySelector('[part="time"]')!.textContent!;
+    expect(time()).to.match(/^\d{1,2}:\d\d:\d\d\s?[AP]M$/);
+    expect(el.hasAttribute('error')).to.be.false;
+    el.locale = 'de-DE';
+    await waitUntil(() => /^\d\d:\d\d:\d\d$/.test(time()), `shows ${time()}`);
+  });
+
   it('keeps the last `limit` lines and renders a burst once per frame', async () => {
     const { topic, el } = await mount((t) => html`<mqtt-log topic=${t} limit="5" hide-topic></mqtt-log>`);
     let renders = 0;

@@ -41,6 +41,51 @@ describe('<mqtt-value>', () => {
     await waitUntil(() => shown(el) === '1,234.50');
   });
 
+  it('reads a page lang written with an underscore (en_US) as en-US, with no error', async () => {
+    const warned: unknown[] = [];
+    const { topic, el } = await mount(
+      (t) => html`<div lang="de_CH"><mqtt-value topic=${t} digits="1"></mqtt-value></div>`
+    );
+    el.addEventListener('mqtt-error', (e) => warned.push(e.detail.error));
+    await brokerPublish({ topic, payload: '1234.5' });
+    await waitUntil(() => shown(el) === new Intl.NumberFormat('de-CH', { minimumFractionDigits: 1 }).format(1234.5));
+    expect(el.hasAttribute('error'), el.getAttribute('error') ?? '').to.be.false;
+    expect(warned).to.deep.equal([]);
+  });
+
+  it('reports an invalid locale attribute once and uses the page lang meanwhile', async () => {
+    const { topic, el } = await mount(
+      (t) => html`<div lang="de-DE"><mqtt-value topic=${t} digits="2" locale="en_!!"></mqtt-value></div>`
+    );
+    expect(el.getAttribute('error')).to.contain('locale="en_!!" is not a valid locale');
+    const errors: unknown[] = [];
+    el.addEventListener('mqtt-error', (e) => errors.push(e.detail.error));
+    await brokerPublish({ topic, payload: '1234.5' });
+    await brokerPublish({ topic, payload: '1234.25' });
+    await waitUntil(() => shown(el) === '1.234,25');
+    expect(errors, 'not reported again on each message').to.have.length(0);
+    el.locale = 'en-US';
+    await waitUntil(() => shown(el) === '1,234.25');
+    expect(el.hasAttribute('error')).to.be.false;
+  });
+
+  it('shows the latest problem that still stands in its error attribute', async () => {
+    const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} type="number" digits="x"></mqtt-value>`);
+    expect(el.getAttribute('error')).to.contain('digits="x"');
+    await brokerPublish({ topic, payload: 'warm' });
+    await waitUntil(() => el.getAttribute('error')?.includes('"warm" is not a number'));
+    el.map = '{bad';
+    await waitUntil(() => el.getAttribute('error')?.includes('map="{bad"'));
+    el.digits = 1;
+    await el.updateComplete;
+    expect(el.getAttribute('error'), 'fixing an older setting leaves the newest problem').to.contain('map="{bad"');
+    el.map = undefined;
+    await el.updateComplete;
+    expect(el.getAttribute('error'), 'then the payload problem, which still stands').to.contain('"warm"');
+    await brokerPublish({ topic, payload: '21' });
+    await waitUntil(() => !el.hasAttribute('error'), 'a good message clears the payload problem');
+  });
+
   it("finds the page's lang through shadow roots", async () => {
     const tag = `lang-host-${Math.random().toString(36).slice(2, 8)}`;
     const topic = uniqueTopic('lang');

@@ -2,32 +2,48 @@ import type { MqttSessionApi } from '../context.js';
 
 /**
  * Connections by element id, for elements that name theirs with `connection="id"` instead of
- * nesting inside it. DOM-free: `<mqtt-connection>` registers itself while it is connected.
+ * nesting inside it. Ids are unique only within one document or shadow root, so a connection is
+ * registered under its id *in its root*, and an element looks in its own root first, then in each
+ * root around it, up to the document: two widgets that both use `id="home"` in their own shadow
+ * roots never take each other's elements (as material-web's AttachableController resolves `for`).
  */
-const sessions = new Map<string, MqttSessionApi>();
+const sessions = new Map<string, Map<Node, MqttSessionApi>>();
 const watchers = new Map<string, Set<() => void>>();
 
 function notify(id: string): void {
   for (const watcher of [...(watchers.get(id) ?? [])]) watcher();
 }
 
-/** Registers `session` under `id` (the last registered wins). Returns the function that removes it. */
-export function registerSession(id: string, session: MqttSessionApi): () => void {
-  sessions.set(id, session);
+/**
+ * Registers `session` under `id` in `root` (the document or shadow root its connection is in; the
+ * last registered wins). Returns the function that removes it.
+ */
+export function registerSession(root: Node, id: string, session: MqttSessionApi): () => void {
+  let byRoot = sessions.get(id);
+  if (!byRoot) sessions.set(id, (byRoot = new Map()));
+  byRoot.set(root, session);
   notify(id);
   return () => {
-    if (sessions.get(id) !== session) return;
-    sessions.delete(id);
+    if (byRoot.get(root) !== session) return;
+    byRoot.delete(root);
+    if (byRoot.size === 0 && sessions.get(id) === byRoot) sessions.delete(id);
     notify(id);
   };
 }
 
-/** The session registered under `id`, if any. */
-export function findSession(id: string): MqttSessionApi | undefined {
-  return sessions.get(id);
+/** The session that `el` means by `connection="id"`: in its own root, else the nearest root around it. */
+export function findSession(el: Node, id: string): MqttSessionApi | undefined {
+  const byRoot = sessions.get(id);
+  if (!byRoot) return undefined;
+  for (let root: Node | undefined = el.getRootNode(); root;) {
+    const session = byRoot.get(root);
+    if (session) return session;
+    root = root instanceof ShadowRoot ? root.host.getRootNode() : undefined;
+  }
+  return undefined;
 }
 
-/** Calls `watcher` whenever the session under `id` comes or goes. Returns the function that stops it. */
+/** Calls `watcher` whenever a session under `id` comes or goes. Returns the function that stops it. */
 export function watchSession(id: string, watcher: () => void): () => void {
   let set = watchers.get(id);
   if (!set) watchers.set(id, (set = new Set()));
@@ -38,9 +54,11 @@ export function watchSession(id: string, watcher: () => void): () => void {
   };
 }
 
-/** How many ids are registered, and how many watchers wait on ids (for leak checks). */
+/** How many connections are registered, and how many watchers wait on ids (for leak checks). */
 export function registrySizes(): { sessions: number; watchers: number } {
+  let registered = 0;
+  for (const byRoot of sessions.values()) registered += byRoot.size;
   let count = 0;
   for (const set of watchers.values()) count += set.size;
-  return { sessions: sessions.size, watchers: count };
+  return { sessions: registered, watchers: count };
 }

@@ -66,7 +66,7 @@ export class SessionController implements ReactiveController {
       this.unwatchId = id ? watchSession(id, () => this.resolve()) : undefined;
       this.watchedId = id;
     }
-    const session = !this.isConnected ? undefined : id ? findSession(id) : this.contextSession;
+    const session = !this.isConnected ? undefined : id ? findSession(this.host, id) : this.contextSession;
     if (session === this.session) return;
     this.unwatchStatus?.();
     this.session = session;

@@ -347,7 +347,7 @@ export class MqttConnection extends ReactiveElement {
 
   private register(): void {
     this.unregister?.();
-    this.unregister = this.id ? registerSession(this.id, this.session) : undefined;
+    this.unregister = this.id ? registerSession(this.getRootNode(), this.id, this.session) : undefined;
   }
 }
 
