@@ -46,6 +46,7 @@ export function checkBinding(bind: string): void {
 /** Whether a url-like value is a `javascript:` or `vbscript:` url. */
 function isScriptUrl(value: string): boolean {
   // Browsers ignore control characters and spaces inside the scheme: strip them before looking.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped
   return /^(javascript|vbscript):/i.test(value.replace(/[\u0000-\u0020]/g, ''));
 }
 
