@@ -5,69 +5,21 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { mqttContext } from '../context.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
-import { checkNumber, duration, positive, wholeNumber, type NumberRule } from '../controllers/settings.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
 import { MqttSession } from '../session/session.js';
+import { adoptBlockDisplay } from '../dom/block-display.js';
+import {
+  checkedNumber,
+  clientOptions,
+  CONNECTION_OPTIONS,
+  randomClientId,
+  trueUnlessFalse,
+  type MqttWill,
+} from './mqtt-connection.options.js';
 
-/** A last will and testament: published by the broker when this client vanishes. */
-export interface MqttWill {
-  topic: string;
-  payload?: string | Uint8Array;
-  qos?: QoS;
-  retain?: boolean;
-}
-
-/** `clean="false"` turns it off; present or absent otherwise means true. */
-const trueUnlessFalse = {
-  fromAttribute: (value: string | null) => value === null || value.toLowerCase() !== 'false',
-  toAttribute: (value: boolean) => (value ? '' : 'false'),
-};
-
-/** Properties whose change reconnects an open connection. */
-const CONNECTION_OPTIONS = [
-  'url',
-  'clientId',
-  'username',
-  'password',
-  'protocolVersion',
-  'keepalive',
-  'clean',
-  'sessionExpiry',
-  'connectTimeout',
-  'reconnectPeriod',
-  'reconnectMaxPeriod',
-  'willTopic',
-  'willPayload',
-  'willQos',
-  'willRetain',
-  'will',
-  'options',
-] as const;
-
-const ms = 'a number of milliseconds';
-const seconds = 'a number of seconds';
-/** What each numeric attribute accepts. */
-const NUMBER_RULES: Record<string, NumberRule> = {
-  'will-qos': { valid: wholeNumber(0, 2), what: 'a QoS level', allowed: '0, 1 or 2' },
-  'protocol-version': { valid: wholeNumber(3, 5), what: 'an MQTT version', allowed: '4 (MQTT 3.1.1) or 5' },
-  keepalive: { valid: wholeNumber(0, 65535), what: seconds, allowed: 'a whole number of seconds such as 60' },
-  'connect-timeout': { valid: positive, what: ms, allowed: 'a number of milliseconds such as 30000' },
-  'reconnect-period': {
-    valid: duration,
-    what: ms,
-    allowed: 'a number of milliseconds such as 1000, or 0 not to reconnect',
-  },
-  'reconnect-max-period': { valid: duration, what: ms, allowed: 'a number of milliseconds such as 30000' },
-  'session-expiry': { valid: wholeNumber(0, 2 ** 32 - 1), what: seconds, allowed: 'a number of seconds such as 3600' },
-};
-
-function randomClientId(): string {
-  const bytes = new Uint8Array(4);
-  globalThis.crypto.getRandomValues(bytes);
-  return `mqtt-elements_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
+export type { MqttWill } from './mqtt-connection.options.js';
 
 /**
  * Owns one MQTT.js client and provides it to the kit's elements inside it (`<mqtt-value>`,
@@ -304,73 +256,14 @@ export class MqttConnection extends ReactiveElement {
     }
     this.session.open({
       url: this.url,
-      options: this.clientOptions(),
-      reconnectMaxPeriod: this.checked('reconnect-max-period', this.reconnectMaxPeriod, 30000),
+      options: clientOptions(this, this.reporter),
+      reconnectMaxPeriod: checkedNumber(this.reporter, 'reconnect-max-period', this.reconnectMaxPeriod, 30000),
     });
-  }
-
-  private clientOptions(): IClientOptions {
-    const willQos = this.checked('will-qos', this.willQos ?? 0, 0) as QoS;
-    const will =
-      this.will ??
-      (this.willTopic
-        ? { topic: this.willTopic, payload: this.willPayload ?? '', qos: willQos, retain: this.willRetain }
-        : undefined);
-    const options: IClientOptions = {
-      clientId: this.clientId,
-      protocolVersion: this.checked('protocol-version', this.protocolVersion, 4) as 3 | 4 | 5,
-      keepalive: this.checked('keepalive', this.keepalive, 60),
-      clean: this.clean,
-      connectTimeout: this.checked('connect-timeout', this.connectTimeout, 30000),
-      reconnectPeriod: this.checked('reconnect-period', this.reconnectPeriod, 1000),
-    };
-    if (this.username !== undefined) options.username = this.username;
-    if (this.password !== undefined) options.password = this.password;
-    if (this.sessionExpiry !== undefined && this.sessionExpiry !== null) {
-      const seconds = this.checked('session-expiry', this.sessionExpiry, 0);
-      options.properties = { sessionExpiryInterval: seconds };
-    }
-    if (will)
-      options.will = {
-        topic: will.topic,
-        payload: will.payload ?? '',
-        qos: will.qos ?? 0,
-        retain: will.retain ?? false,
-      } as IClientOptions['will'];
-    return { ...options, ...this.options };
-  }
-
-  /** A numeric attribute's value as {@link NUMBER_RULES} accepts it, else `fallback` (reported). */
-  private checked(attribute: string, value: number | null | undefined, fallback: number): number {
-    return checkNumber(this.reporter, attribute, value, fallback, NUMBER_RULES[attribute]);
   }
 
   private register(): void {
     this.unregister?.();
     this.unregister = this.id ? registerSession(this.getRootNode(), this.id, this.session) : undefined;
-  }
-}
-
-let blockDisplay: CSSStyleSheet | undefined;
-
-/**
- * `display: block` for `<mqtt-connection>` in the document or shadow root it is in, with no
- * specificity, so that any rule of the page wins (as it would over `:host`).
- */
-function adoptBlockDisplay(el: HTMLElement): void {
-  // Document or ShadowRoot, also from another window (a frame), where instanceof would fail.
-  const root = el.getRootNode() as Node & Partial<DocumentOrShadowRoot>;
-  if (!root.adoptedStyleSheets || typeof CSSStyleSheet === 'undefined') return;
-  try {
-    if (!blockDisplay) {
-      blockDisplay = new CSSStyleSheet();
-      blockDisplay.replaceSync(':where(mqtt-connection) { display: block; }');
-    }
-    if (!root.adoptedStyleSheets.includes(blockDisplay))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, blockDisplay];
-  } catch {
-    // Another document than the one the sheet was made for (a frame, a document made by script):
-    // the element works, displayed inline unless the page styles it.
   }
 }
 
