@@ -80,7 +80,8 @@ function sharedWithMain() {
     !id.startsWith(dist) ||
     id === `${dist}chart.js` ||
     id.startsWith(`${dist}chart/`) ||
-    id === `${dist}elements/mqtt-chart.js`;
+    id === `${dist}elements/mqtt-chart.js` ||
+    id === `${dist}elements/mqtt-chart.styles.js`;
   return {
     name: 'shared-with-main',
     async resolveId(source, importer, options) {

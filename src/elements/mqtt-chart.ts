@@ -1,4 +1,4 @@
-import { css, html, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { SeriesSet } from '../chart/series.js';
@@ -6,6 +6,7 @@ import { numbersFromStrings } from '../controllers/numbers.js';
 import { valueText } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage } from '../session/message.js';
+import styles from './mqtt-chart.styles.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
 
 const DEFAULT_WINDOW = 300;
@@ -61,129 +62,7 @@ export interface ChartSeries {
  * @event {MqttErrorEvent} mqtt-error - An invalid filter or attribute, a payload that is not a number, or too many topics. `detail: { error, code?, hint }`.
  */
 export class MqttChart extends MqttSubscriberElement {
-  static override styles = css`
-    :host {
-      display: block;
-      height: 240px;
-      min-width: 0;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    [part='chart'] {
-      height: 100%;
-      overflow: hidden;
-      color: var(--mqtt-chart-text, inherit);
-    }
-    /* The rules of uPlot's stylesheet that this chart needs. */
-    .uplot,
-    .uplot *,
-    .uplot *::before,
-    .uplot *::after {
-      box-sizing: border-box;
-    }
-    .uplot {
-      line-height: 1.5;
-      /* The legend wraps at the element's width, not at the plot's (whose size is fitted after it). */
-      width: 100%;
-    }
-    .u-wrap {
-      position: relative;
-      user-select: none;
-    }
-    .u-over,
-    .u-under {
-      position: absolute;
-    }
-    .u-under {
-      overflow: hidden;
-    }
-    .uplot canvas {
-      display: block;
-      position: relative;
-      width: 100%;
-      height: 100%;
-    }
-    .u-axis {
-      position: absolute;
-    }
-    .u-legend {
-      font-size: 0.875em;
-      margin: auto;
-      text-align: center;
-    }
-    .u-inline {
-      display: block;
-    }
-    .u-inline * {
-      display: inline-block;
-    }
-    .u-inline tr {
-      margin-right: 16px;
-    }
-    .u-legend th {
-      font-weight: 600;
-    }
-    .u-legend th > * {
-      vertical-align: middle;
-      display: inline-block;
-    }
-    .u-legend .u-marker {
-      width: 1em;
-      height: 1em;
-      margin-right: 4px;
-      background-clip: padding-box !important;
-    }
-    .u-inline.u-live th::after {
-      content: ':';
-      vertical-align: middle;
-    }
-    .u-inline:not(.u-live) .u-value {
-      display: none;
-    }
-    .u-series > * {
-      padding: 2px 4px;
-    }
-    .u-series th {
-      cursor: pointer;
-    }
-    .u-legend .u-off > * {
-      opacity: 0.3;
-    }
-    .u-cursor-x,
-    .u-cursor-y {
-      position: absolute;
-      left: 0;
-      top: 0;
-      pointer-events: none;
-      will-change: transform;
-    }
-    .u-hz .u-cursor-x {
-      height: 100%;
-      border-right: 1px dashed var(--mqtt-chart-grid, #607d8b);
-    }
-    .u-hz .u-cursor-y {
-      width: 100%;
-      border-bottom: 1px dashed var(--mqtt-chart-grid, #607d8b);
-    }
-    .u-cursor-pt {
-      position: absolute;
-      top: 0;
-      left: 0;
-      border-radius: 50%;
-      border: 0 solid;
-      pointer-events: none;
-      will-change: transform;
-      background-clip: padding-box !important;
-    }
-    .u-axis.u-off,
-    .u-select,
-    .u-cursor-x.u-off,
-    .u-cursor-y.u-off,
-    .u-cursor-pt.u-off {
-      display: none;
-    }
-  `;
+  static override styles = styles;
 
   /** Seconds of history shown (and kept). */
   @property({ type: Number }) window = DEFAULT_WINDOW;
