@@ -48,6 +48,10 @@ const SHARED = {
   './dist/elements/subscriber-element.js': ['MqttSubscriberElement'],
   './dist/controllers/numbers.js': ['numbersFromStrings'],
   './dist/session/codec.js': ['valueText'],
+  './dist/controllers/settings.js': ['checkDigits', 'checkLocale', 'checkNumber', 'positive', 'wholeNumber'],
+  './dist/dom/lang.js': ['elementLocale'],
+  './dist/lib/intl.js': ['numberFormat', 'timeFormat'],
+  './dist/lib/throttle.js': ['Throttle'],
 };
 const MAIN_ENTRY = 'mqtt-elements-cdn-entry';
 const MAIN = 'mqtt-elements-main';
@@ -80,7 +84,8 @@ function sharedWithMain() {
     !id.startsWith(dist) ||
     id === `${dist}chart.js` ||
     id.startsWith(`${dist}chart/`) ||
-    id === `${dist}elements/mqtt-chart.js`;
+    id === `${dist}elements/mqtt-chart.js` ||
+    id === `${dist}elements/mqtt-chart.styles.js`;
   return {
     name: 'shared-with-main',
     async resolveId(source, importer, options) {

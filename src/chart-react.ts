@@ -18,4 +18,4 @@ export const MqttChart = createComponent({
     onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
   },
   displayName: 'MqttChart',
-}) as unknown as MqttComponent<MqttChartElement, 'window' | 'maxPoints' | 'min' | 'max' | 'unit' | 'digits' | 'topic' | 'qos' | 'type' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+}) as unknown as MqttComponent<MqttChartElement, 'window' | 'maxPoints' | 'min' | 'max' | 'unit' | 'digits' | 'locale' | 'topic' | 'qos' | 'type' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;

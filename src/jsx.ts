@@ -19,6 +19,7 @@ export interface MqttChartJsxProps extends HTMLAttributes<MqttChart> {
   max?: Written<MqttChart['max']>;
   unit?: Written<MqttChart['unit']>;
   digits?: Written<MqttChart['digits']>;
+  locale?: Written<MqttChart['locale']>;
   topic?: Written<MqttChart['topic']>;
   qos?: Written<MqttChart['qos']>;
   type?: Written<MqttChart['type']>;

@@ -18,6 +18,7 @@ export interface MqttChartVueProps extends HTMLAttributes {
   max?: Written<MqttChart['max']>;
   unit?: Written<MqttChart['unit']>;
   digits?: Written<MqttChart['digits']>;
+  locale?: Written<MqttChart['locale']>;
   topic?: Written<MqttChart['topic']>;
   qos?: Written<MqttChart['qos']>;
   type?: Written<MqttChart['type']>;

@@ -205,6 +205,70 @@ describe('<mqtt-chart>', () => {
     expect(el.series[0].points).to.equal(2);
   });
 
+  const ariaLabel = (el: MqttChart) => el.shadowRoot!.querySelector('[part=chart]')!.getAttribute('aria-label')!;
+
+  it('draws under an invalid lang such as en_US (read as en-US), with no error', async () => {
+    const uncaught: string[] = [];
+    const onError = (event: ErrorEvent) => uncaught.push(event.message);
+    window.addEventListener('error', onError);
+    // The page's own lang too: the chart used to hand it to Intl unchecked, and threw on every draw.
+    const pageLang = document.documentElement.lang;
+    document.documentElement.lang = 'en_US';
+    try {
+      const { base, el } = await mount(
+        (b) => html`<div lang="en_US"><mqtt-chart topic=${b} digits="1"></mqtt-chart></div>`
+      );
+      await brokerPublish({ topic: base, payload: '1234.5' });
+      await brokerPublish({ topic: base, payload: '2345.5' });
+      await waitUntil(() => el.plot?.data[0]?.length === 2, 'nothing drawn');
+      await waitUntil(() => ariaLabel(el).includes('2,345.5'), `label: ${ariaLabel(el)}`, { timeout: 3000 });
+      await nextFrame();
+      expect(uncaught).to.deep.equal([]);
+      expect(el.hasAttribute('error'), el.getAttribute('error') ?? '').to.equal(false);
+    } finally {
+      document.documentElement.lang = pageLang;
+      window.removeEventListener('error', onError);
+    }
+  });
+
+  it('formats for the nearest lang (read leniently), or for its locale attribute over it', async () => {
+    const { base, el } = await mount(
+      (b) => html`<div lang="de_DE"><mqtt-chart topic=${b} unit="°C"></mqtt-chart></div>`
+    );
+    await brokerPublish({ topic: base, payload: '21.5' });
+    await waitUntil(() => ariaLabel(el).includes('21,5 °C'), `label: ${ariaLabel(el)}`, { timeout: 3000 });
+    el.locale = 'en-US';
+    await waitUntil(() => ariaLabel(el).includes('21.5 °C'), `label: ${ariaLabel(el)}`, { timeout: 3000 });
+    const values = () => (el.plot!.axes[1].values as (self: unknown, splits: number[]) => string[])(el.plot, [1.5]);
+    await waitUntil(() => values()[0] === '1.5 °C', `axis: ${values()}`);
+    expect(el.hasAttribute('error')).to.equal(false);
+  });
+
+  it('formats with a decimal comma for locale="de-DE"', async () => {
+    const { base, el } = await mount(
+      (b) => html`<div lang="en"><mqtt-chart topic=${b} locale="de-DE" digits="2"></mqtt-chart></div>`
+    );
+    await brokerPublish({ topic: base, payload: '1234.5' });
+    await waitUntil(() => ariaLabel(el).includes('1.234,50'), `label: ${ariaLabel(el)}`, { timeout: 3000 });
+    const values = (el.plot!.axes[1].values as (self: unknown, splits: number[]) => string[])(el.plot, [0.5]);
+    expect(values).to.deep.equal(['0,50']);
+  });
+
+  it('reports an invalid locale attribute, and formats for the page meanwhile', async () => {
+    const { base, el } = await mount((b) => html`<div lang="de-DE"><mqtt-chart topic=${b}></mqtt-chart></div>`);
+    const error = oneEvent(el, 'mqtt-error') as Promise<MqttErrorEvent>;
+    el.setAttribute('locale', 'xx_!!');
+    const { detail } = await error;
+    expect(detail.error.message).to.contain('locale="xx_!!"');
+    expect(detail.hint).to.contain('language tag');
+    await brokerPublish({ topic: base, payload: '2.5' });
+    await waitUntil(() => ariaLabel(el).includes('2,5'), `label: ${ariaLabel(el)}`, { timeout: 3000 });
+    // A good message does not clear a wrong setting.
+    expect(el.getAttribute('error')).to.contain('locale="xx_!!"');
+    el.removeAttribute('locale');
+    await waitUntil(() => !el.hasAttribute('error'), `error: ${el.getAttribute('error')}`);
+  });
+
   it('reports payloads that are not numbers, warns once, and keeps drawing', async () => {
     const { base, el } = await mount((b) => html`<mqtt-chart topic=${b}></mqtt-chart>`);
     const { warnings, restore } = captureWarnings();

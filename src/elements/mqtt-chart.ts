@@ -1,23 +1,27 @@
-import { css, html, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import uPlot from 'uplot';
+import { chartOptions, seriesColours, seriesOptions, timeSpan, valueWithUnit } from '../chart/options.js';
+import type { SeriesLook, ValueFormat } from '../chart/options.js';
 import { SeriesSet } from '../chart/series.js';
+import { endRule, MAX_POINTS_RULE, rangeProblem, WINDOW_RULE } from '../chart/settings.js';
+import { chartSummary, notANumber, toNumber, tooManySeries } from '../chart/values.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
-import { valueText } from '../session/codec.js';
+import { checkDigits, checkLocale, checkNumber } from '../controllers/settings.js';
+import { elementLocale } from '../dom/lang.js';
+import { numberFormat, timeFormat } from '../lib/intl.js';
+import { Throttle } from '../lib/throttle.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage } from '../session/message.js';
+import styles from './mqtt-chart.styles.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
 
 const DEFAULT_WINDOW = 300;
 const DEFAULT_MAX_POINTS = 1000;
-const MAX_MAX_POINTS = 100_000;
 /** A `#` filter can match any number of topics: beyond this many series, further topics are not drawn. */
 const MAX_SERIES = 20;
 /** The aria-label is rewritten at most this often, so that screen readers are not flooded. */
 const LABEL_EVERY_MS = 1000;
-/** The shortest span a young chart shows, ms. */
-const MIN_SPAN_MS = 20_000;
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7'];
 
 /** What the chart knows about one of its series (a read-only snapshot). */
 export interface ChartSeries {
@@ -61,129 +65,7 @@ export interface ChartSeries {
  * @event {MqttErrorEvent} mqtt-error - An invalid filter or attribute, a payload that is not a number, or too many topics. `detail: { error, code?, hint }`.
  */
 export class MqttChart extends MqttSubscriberElement {
-  static override styles = css`
-    :host {
-      display: block;
-      height: 240px;
-      min-width: 0;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    [part='chart'] {
-      height: 100%;
-      overflow: hidden;
-      color: var(--mqtt-chart-text, inherit);
-    }
-    /* The rules of uPlot's stylesheet that this chart needs. */
-    .uplot,
-    .uplot *,
-    .uplot *::before,
-    .uplot *::after {
-      box-sizing: border-box;
-    }
-    .uplot {
-      line-height: 1.5;
-      /* The legend wraps at the element's width, not at the plot's (whose size is fitted after it). */
-      width: 100%;
-    }
-    .u-wrap {
-      position: relative;
-      user-select: none;
-    }
-    .u-over,
-    .u-under {
-      position: absolute;
-    }
-    .u-under {
-      overflow: hidden;
-    }
-    .uplot canvas {
-      display: block;
-      position: relative;
-      width: 100%;
-      height: 100%;
-    }
-    .u-axis {
-      position: absolute;
-    }
-    .u-legend {
-      font-size: 0.875em;
-      margin: auto;
-      text-align: center;
-    }
-    .u-inline {
-      display: block;
-    }
-    .u-inline * {
-      display: inline-block;
-    }
-    .u-inline tr {
-      margin-right: 16px;
-    }
-    .u-legend th {
-      font-weight: 600;
-    }
-    .u-legend th > * {
-      vertical-align: middle;
-      display: inline-block;
-    }
-    .u-legend .u-marker {
-      width: 1em;
-      height: 1em;
-      margin-right: 4px;
-      background-clip: padding-box !important;
-    }
-    .u-inline.u-live th::after {
-      content: ':';
-      vertical-align: middle;
-    }
-    .u-inline:not(.u-live) .u-value {
-      display: none;
-    }
-    .u-series > * {
-      padding: 2px 4px;
-    }
-    .u-series th {
-      cursor: pointer;
-    }
-    .u-legend .u-off > * {
-      opacity: 0.3;
-    }
-    .u-cursor-x,
-    .u-cursor-y {
-      position: absolute;
-      left: 0;
-      top: 0;
-      pointer-events: none;
-      will-change: transform;
-    }
-    .u-hz .u-cursor-x {
-      height: 100%;
-      border-right: 1px dashed var(--mqtt-chart-grid, #607d8b);
-    }
-    .u-hz .u-cursor-y {
-      width: 100%;
-      border-bottom: 1px dashed var(--mqtt-chart-grid, #607d8b);
-    }
-    .u-cursor-pt {
-      position: absolute;
-      top: 0;
-      left: 0;
-      border-radius: 50%;
-      border: 0 solid;
-      pointer-events: none;
-      will-change: transform;
-      background-clip: padding-box !important;
-    }
-    .u-axis.u-off,
-    .u-select,
-    .u-cursor-x.u-off,
-    .u-cursor-y.u-off,
-    .u-cursor-pt.u-off {
-      display: none;
-    }
-  `;
+  static override styles = styles;
 
   /** Seconds of history shown (and kept). */
   @property({ type: Number }) window = DEFAULT_WINDOW;
@@ -203,14 +85,20 @@ export class MqttChart extends MqttSubscriberElement {
   /** Fixed number of fraction digits for values on the axis and in the legend. */
   @property({ type: Number }) digits?: number;
 
+  /** Locale for numbers and times. Default: the page's `lang` (nearest, through shadow roots), else the browser's. */
+  @property() locale?: string;
+
   private readonly data = new SeriesSet(DEFAULT_MAX_POINTS, MAX_SERIES);
   private uplot: uPlot | undefined;
   /** How many series the plot has (after its x series). */
   private plotted = 0;
   private resizer: ResizeObserver | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
-  private labelTimer: ReturnType<typeof setTimeout> | undefined;
-  private labelledAt = 0;
+  /** Rewrites the aria-label: at once, then at most once per LABEL_EVERY_MS (the latest summary). */
+  private readonly labeller = new Throttle<void>(
+    () => this.box()?.setAttribute('aria-label', this.summary()),
+    LABEL_EVERY_MS
+  );
   /** The plot must be made again (its options changed). */
   private rebuild = true;
   /** The plot's size must be fitted to the element again. */
@@ -218,11 +106,10 @@ export class MqttChart extends MqttSubscriberElement {
   /** Valid settings in use. */
   private windowMs = DEFAULT_WINDOW * 1000;
   private digitsShown: number | undefined;
+  private localeShown: string | undefined;
   private range: [number | undefined, number | undefined] = [undefined, undefined];
+  /** The x axis's span, seconds. */
   private xRange: [number, number] = [0, 1];
-  private formatter: Intl.NumberFormat | undefined;
-  private timeFormat: Intl.DateTimeFormat | undefined;
-  private timeFormatKey = '';
 
   /** The uPlot instance while the element is in a document, for code that needs it (hooks, cursor sync). @readonly */
   // Typed through import() so that the declaration file needs no default import of uPlot's
@@ -246,8 +133,7 @@ export class MqttChart extends MqttSubscriberElement {
     super.disconnectedCallback();
     clearInterval(this.ticker);
     this.ticker = undefined;
-    clearTimeout(this.labelTimer);
-    this.labelTimer = undefined;
+    this.labeller.cancel();
     this.resizer?.disconnect();
     this.resizer = undefined;
     this.uplot?.destroy();
@@ -259,18 +145,17 @@ export class MqttChart extends MqttSubscriberElement {
     super.willUpdate(changed);
     numbersFromStrings(this, ['window', 'maxPoints', 'min', 'max', 'digits'], changed);
     if (changed.has('topic') || changed.has('path') || changed.has('type')) this.data.clear();
-    if (changed.has('window')) this.windowMs = this.validWindow() * 1000;
-    if (changed.has('maxPoints')) this.data.setCapacity(this.validMaxPoints());
-    if (changed.has('digits')) this.digitsShown = this.validDigits();
+    if (changed.has('window'))
+      this.windowMs = checkNumber(this.reporter, 'window', this.window, DEFAULT_WINDOW, WINDOW_RULE) * 1000;
+    if (changed.has('maxPoints'))
+      this.data.setCapacity(
+        checkNumber(this.reporter, 'max-points', this.maxPoints, DEFAULT_MAX_POINTS, MAX_POINTS_RULE)
+      );
+    if (changed.has('digits')) this.digitsShown = checkDigits(this.reporter, this.digits);
+    if (changed.has('locale')) this.localeShown = checkLocale(this.reporter, this.locale);
     if (changed.has('min') || changed.has('max')) this.range = this.validRange();
-    if (
-      ['window', 'min', 'max', 'digits', 'unit', 'topic', 'path', 'type'].some((name) =>
-        changed.has(name as keyof MqttChart)
-      )
-    ) {
-      this.rebuild = true;
-      this.formatter = undefined;
-    }
+    const redrawn = ['window', 'min', 'max', 'digits', 'unit', 'locale', 'topic', 'path', 'type'] as const;
+    if (redrawn.some((name) => changed.has(name))) this.rebuild = true;
   }
 
   protected override render() {
@@ -288,12 +173,7 @@ export class MqttChart extends MqttSubscriberElement {
     if (value === undefined) return;
     const number = toNumber(value);
     if (number === undefined) {
-      this.reporter.report(
-        new MqttDiagnosticError({
-          message: `The payload on ${message.topic} is not a number (${clip(value)}), so the chart skips it.`,
-          hint: 'A chart draws numbers: publish a number such as 21.5, or add path="field" to pick a number out of a JSON payload.',
-        })
-      );
+      this.reporter.report(new MqttDiagnosticError(notANumber(message.topic, value)));
       return;
     }
     const label = Object.values(message.params).join('/') || message.topic;
@@ -302,12 +182,7 @@ export class MqttChart extends MqttSubscriberElement {
     // A silent series made room for this topic: the plot's series are no longer the list's.
     if (this.data.evictions !== evictions) this.rebuild = true;
     if (!added) {
-      this.reporter.report(
-        new MqttDiagnosticError({
-          message: `The filter "${this.topic}" matches more than ${MAX_SERIES} topics that sent values within the window; the chart draws ${MAX_SERIES} only.`,
-          hint: 'Narrow the topic filter (one chart per group of topics), so that each chart stays readable.',
-        })
-      );
+      this.reporter.report(new MqttDiagnosticError(tooManySeries(this.topic, MAX_SERIES)));
       return;
     }
     this.scheduleFrame();
@@ -331,14 +206,9 @@ export class MqttChart extends MqttSubscriberElement {
     const now = Date.now();
     this.data.dropBefore(now - this.windowMs);
     const columns = this.data.aligned() as uPlot.AlignedData;
-    // A young chart spans from its first point (at least MIN_SPAN) instead of drawing a stub at the
-    // right edge of an empty window; once the window is full, it slides.
     const oldest = columns[0]?.[0];
-    const start =
-      oldest === undefined
-        ? now - this.windowMs
-        : Math.max(now - this.windowMs, Math.min(oldest * 1000, now - MIN_SPAN_MS));
-    this.xRange = [start / 1000, now / 1000];
+    const [start, end] = timeSpan(now, this.windowMs, oldest === undefined ? undefined : oldest * 1000);
+    this.xRange = [start / 1000, end / 1000];
     const list = this.data.list;
     if (this.rebuild || !this.uplot) {
       this.uplot?.destroy();
@@ -353,9 +223,9 @@ export class MqttChart extends MqttSubscriberElement {
     } else {
       const plot = this.uplot;
       plot.batch(() => {
-        const colours = this.colours();
+        const look = this.look();
         for (; this.plotted < list.length; this.plotted++) {
-          plot.addSeries(this.seriesOptions(list[this.plotted].label, this.plotted, colours));
+          plot.addSeries(seriesOptions(list[this.plotted].label, this.plotted, look));
           // The legend may take another line.
           this.unfitted = true;
         }
@@ -371,7 +241,7 @@ export class MqttChart extends MqttSubscriberElement {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
-    this.relabel(now);
+    this.labeller.push();
   }
 
   /** Sizes the plot to the element's box, less the legend below it. */
@@ -390,210 +260,57 @@ export class MqttChart extends MqttSubscriberElement {
     return this.renderRoot.querySelector<HTMLElement>('[part=chart]')!;
   }
 
+  /** The options of a new plot: the element's CSS and settings, read now, through the adapter. */
   private options(): uPlot.Options {
     const style = getComputedStyle(this);
     const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    const text = read('--mqtt-chart-text', style.color);
-    const grid = read('--mqtt-chart-grid', 'rgba(128, 128, 128, 0.25)');
-    const font = read('--mqtt-chart-font', `12px ${style.fontFamily}`);
-    const colours = this.colours(style);
-    const axis = {
-      stroke: text,
-      font,
-      labelFont: font,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
-    };
-    const [min, max] = this.range;
     const box = this.box();
-    return {
+    return chartOptions({
+      ...this.look(style),
+      text: read('--mqtt-chart-text', style.color),
+      grid: read('--mqtt-chart-grid', 'rgba(128, 128, 128, 0.25)'),
+      font: read('--mqtt-chart-font', `12px ${style.fontFamily}`),
       width: Math.max(0, box.clientWidth),
       height: Math.max(40, box.clientHeight - 30),
-      pxAlign: false,
-      // Room on the right for the half of the last time label that would stick out.
-      padding: [8, 32, 0, 0],
-      // Labels only: a live legend shows "–" for every series until the pointer is over the plot; the
-      // latest values are in the accessible label.
-      // A filter without wildcards has one series whose label is the topic the page already names.
-      legend: { live: false, show: /[+#]/.test(this.topic ?? '') },
-      cursor: { drag: { x: false, y: false } },
-      scales: {
-        x: { time: true, range: () => this.xRange },
-        y: {
-          range: (_self, dataMin, dataMax) => {
-            const [autoMin, autoMax] = uPlot.rangeNum(dataMin ?? 0, dataMax ?? 1, 0.1, true);
-            const low = min ?? autoMin ?? 0;
-            const high = max ?? autoMax ?? 1;
-            return low < high ? [low, high] : [low, low + 1];
-          },
-        },
-      },
-      axes: [
-        // Clock times are wide ("12:04:30 PM"): ticks at least 100 px apart.
-        { ...axis, space: 100, values: (_self, splits) => this.formatTimes(splits) },
-        {
-          ...axis,
-          values: (_self, splits) => splits.map((v) => this.format(v)),
-          size: (self, values) => {
-            if (!values?.length) return 40;
-            self.ctx.font = font;
-            return Math.ceil(Math.max(...values.map((v) => self.ctx.measureText(v).width))) + 24;
-          },
-        },
-      ],
-      series: [{}, ...this.data.list.map((series, i) => this.seriesOptions(series.label, i, colours))],
-    };
+      range: this.range,
+      topic: this.topic,
+      labels: this.data.list.map((series) => series.label),
+      formatTime: (ms, seconds) => timeFormat(this.localeInUse(), seconds ? 'seconds' : 'minutes').format(ms),
+      xRange: () => this.xRange,
+      rangeNum: uPlot.rangeNum,
+    });
   }
 
-  private seriesOptions(label: string, index: number, colours: string[]): uPlot.Series {
+  /** How series are drawn: the colours from `--mqtt-chart-color-1` ... `-8` (else the palette), and {@link valueFormat}. */
+  private look(style = getComputedStyle(this)): SeriesLook {
+    return { ...this.valueFormat(), colours: seriesColours((name) => style.getPropertyValue(name).trim()) };
+  }
+
+  /** How values are written: in the locale in use, with `digits`, and the unit. */
+  private valueFormat(): ValueFormat {
     return {
-      label,
-      stroke: colours[index % colours.length],
-      width: 2,
-      spanGaps: true,
-      points: { show: false },
-      value: (_self, v) => (v === null || v === undefined ? '–' : this.format(v)),
+      formatNumber: (value) => numberFormat(this.localeInUse(), this.digitsShown).format(value),
+      unit: this.unit,
     };
   }
 
-  /** The series colours from `--mqtt-chart-color-1` ... `-8`, else the palette. */
-  private colours(style = getComputedStyle(this)): string[] {
-    return PALETTE.map((fallback, i) => style.getPropertyValue(`--mqtt-chart-color-${i + 1}`).trim() || fallback);
-  }
-
-  /** Clock times for the x axis, with seconds while the span is short. */
-  private formatTimes(splits: number[]): string[] {
-    const seconds = splits.length > 1 && splits[splits.length - 1] - splits[0] <= 180;
-    const key = seconds ? 'seconds' : 'minutes';
-    if (this.timeFormatKey !== key) {
-      this.timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-        hour: 'numeric',
-        minute: '2-digit',
-        second: seconds ? '2-digit' : undefined,
-      });
-      this.timeFormatKey = key;
-    }
-    return splits.map((at) => this.timeFormat!.format(at * 1000));
-  }
-
-  private format(value: number): string {
-    const digits = this.digitsShown;
-    this.formatter ??= new Intl.NumberFormat(
-      document.documentElement.lang || undefined,
-      digits === undefined
-        ? { maximumFractionDigits: 6 }
-        : { minimumFractionDigits: digits, maximumFractionDigits: digits }
-    );
-    const text = this.formatter.format(value);
-    return this.unit ? `${text} ${this.unit}` : text;
+  /** The locale in use now (SPEC "Locale"): `locale` if valid, else the nearest `lang`, else the browser's. */
+  private localeInUse(): string | undefined {
+    return elementLocale(this, this.localeShown);
   }
 
   /** What the `chart` part says to assistive technology: the filter, the series and their latest values. */
   private summary(): string {
-    const what = `Chart of ${this.topic ?? 'no topic'}`;
-    const list = this.data.list;
-    if (list.length === 0) return `${what}: no data yet`;
-    const latest = list.map(({ label, ring }) => {
-      const last = ring.last();
-      return `${label} ${last === undefined ? 'no recent value' : this.format(last)}`;
-    });
-    return `${what}, ${list.length} series, latest: ${latest.join('; ')}`;
+    const format = this.valueFormat();
+    return chartSummary(this.topic, this.series, (value) => valueWithUnit(format, value));
   }
 
-  /** Rewrites the aria-label now if it was not rewritten lately, else once that time has passed. */
-  private relabel(now: number): void {
-    if (this.labelTimer !== undefined) return;
-    const wait = this.labelledAt + LABEL_EVERY_MS - now;
-    if (wait > 0) {
-      this.labelTimer = setTimeout(() => {
-        this.labelTimer = undefined;
-        this.relabel(Date.now());
-      }, wait);
-      return;
-    }
-    this.labelledAt = now;
-    this.box()?.setAttribute('aria-label', this.summary());
-  }
-
-  /** `window` when it is a positive number of seconds; anything else is reported and the default used. */
-  private validWindow(): number {
-    const seconds = this.window;
-    const valid = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0;
-    const problem = valid
-      ? undefined
-      : {
-          message: `window="${seconds}" is not a number of seconds.`,
-          hint: `Use a positive number of seconds, such as window="300" (5 minutes, the default used for now).`,
-        };
-    return this.reporter.check('window', problem) ? seconds : DEFAULT_WINDOW;
-  }
-
-  /** `max-points` when it is a whole number from 2 to 100 000; anything else is reported and the default used. */
-  private validMaxPoints(): number {
-    const points = this.maxPoints;
-    const valid = Number.isInteger(points) && points >= 2 && points <= MAX_MAX_POINTS;
-    const problem = valid
-      ? undefined
-      : {
-          message: `max-points="${points}" is not a number of points.`,
-          hint: `Use a whole number from 2 to ${MAX_MAX_POINTS}, such as max-points="1000" (the default used for now).`,
-        };
-    return this.reporter.check('max-points', problem) ? points : DEFAULT_MAX_POINTS;
-  }
-
-  /** `digits` when it is a whole number from 0 to 20; anything else is reported and ignored. */
-  private validDigits(): number | undefined {
-    const digits = this.digits;
-    const valid = digits === undefined || digits === null || (Number.isInteger(digits) && digits >= 0 && digits <= 20);
-    const problem = valid
-      ? undefined
-      : {
-          message: `digits="${digits}" is not a number of decimals.`,
-          hint: 'Use a whole number from 0 to 20, such as digits="1".',
-        };
-    return this.reporter.check('digits', problem) ? (digits ?? undefined) : undefined;
-  }
-
-  /** `min` and `max` when they are numbers with min below max; anything else is reported and the axis follows the data. */
+  /** `min` and `max` when numbers with min below max: one that is not a number is ignored; min not below max, both. */
   private validRange(): [number | undefined, number | undefined] {
-    const given = (n: unknown) => n !== undefined && n !== null;
-    const { min, max } = this;
-    let problem;
-    for (const [name, n] of [
-      ['min', min],
-      ['max', max],
-    ] as const) {
-      if (given(n) && !(typeof n === 'number' && Number.isFinite(n))) {
-        problem = {
-          message: `${name}="${n}" is not a number.`,
-          hint: `Write ${name} as a plain number, such as ${name}="0", or leave it out for an axis that follows the data.`,
-        };
-      }
-    }
-    if (!problem && given(min) && given(max) && (min as number) >= (max as number)) {
-      problem = {
-        message: `min="${min}" is not below max="${max}".`,
-        hint: 'Make min smaller than max, such as min="0" max="40", or leave them out for an axis that follows the data.',
-      };
-    }
-    return this.reporter.check('min/max', problem) ? [min ?? undefined, max ?? undefined] : [undefined, undefined];
+    const min = checkNumber(this.reporter, 'min', this.min, undefined, endRule('min'));
+    const max = checkNumber(this.reporter, 'max', this.max, undefined, endRule('max'));
+    return this.reporter.check('min/max', rangeProblem(min, max)) ? [min, max] : [undefined, undefined];
   }
-}
-
-/** A value as the number to draw: numbers, numeric strings, and booleans as 1/0. */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const number = Number(value);
-    return Number.isFinite(number) ? number : undefined;
-  }
-  return undefined;
-}
-
-function clip(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : valueText(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 declare global {

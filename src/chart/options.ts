@@ -1,0 +1,161 @@
+import type uPlot from 'uplot';
+
+/**
+ * The uPlot adapter of `<mqtt-chart>`: the element's settings in, uPlot's options out. A pure
+ * function of plain values (colours and font already read from CSS, formatters already made for
+ * the locale), so that it is testable without a page. DOM-free; uPlot is imported as types only
+ * (its `rangeNum` is passed in).
+ */
+
+/** Series colours when no `--mqtt-chart-color-N` is set: a colour-blind-friendly palette of 8. */
+export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7'];
+
+/** The shortest span a young chart shows, ms. */
+export const MIN_SPAN_MS = 20_000;
+
+/**
+ * The series colours: `--mqtt-chart-color-1` ... `-8` as `read` finds them (an empty string when a
+ * property is not set), else the palette's.
+ */
+export function seriesColours(read: (property: string) => string): string[] {
+  return PALETTE.map((fallback, i) => read(`--mqtt-chart-color-${i + 1}`) || fallback);
+}
+
+/** Clock times get seconds while the axis spans at most this many seconds. */
+const SECONDS_UP_TO = 180;
+
+/** uPlot's `rangeNum(min, max, mult, extra)`: a padded, rounded range around the data. */
+export type RangeNum = (min: number, max: number, mult: number, extra: boolean) => uPlot.Range.MinMax;
+
+/** How values are written. */
+export interface ValueFormat {
+  /** A number as text, as the locale writes it, with the chart's digits (no unit). */
+  readonly formatNumber: (value: number) => string;
+  /** Shown after each value (`°C`), if any. */
+  readonly unit?: string;
+}
+
+/** What a series needs: its colour and how its values are written. */
+export interface SeriesLook extends ValueFormat {
+  /** Series colours, in order; they repeat after the last. */
+  readonly colours: readonly string[];
+}
+
+/** The element's settings, as plain values: what {@link chartOptions} turns into uPlot options. */
+export interface ChartSettings extends SeriesLook {
+  /** Colour of the axis text. */
+  readonly text: string;
+  /** Colour of the grid lines and ticks. */
+  readonly grid: string;
+  /** Font of the axis labels, as the CSS `font` shorthand. */
+  readonly font: string;
+  /** The plot's first size, CSS pixels (the element fits it to its box after the first draw). */
+  readonly width: number;
+  readonly height: number;
+  /** Fixed ends of the y axis; an end that is `undefined` follows the data. */
+  readonly range: readonly [min: number | undefined, max: number | undefined];
+  /** The topic filter: one with wildcards (`+`, `#`) has a legend. */
+  readonly topic: string | undefined;
+  /** The labels of the series drawn, in order. */
+  readonly labels: readonly string[];
+  /** A time (ms since the epoch) as a clock time, with seconds or only minutes. */
+  readonly formatTime: (ms: number, seconds: boolean) => string;
+  /** The x axis's span now, seconds since the epoch (read at each draw: it slides with the clock). */
+  readonly xRange: () => [number, number];
+  /** uPlot's `rangeNum`, for the y axis that follows the data. */
+  readonly rangeNum: RangeNum;
+}
+
+/** Whether a topic filter has wildcards, so that the chart may draw several series. */
+export const hasWildcards = (topic: string | undefined): boolean => /[+#]/.test(topic ?? '');
+
+/** A value as the chart writes it: formatted, with the unit after it. */
+export function valueWithUnit(format: ValueFormat, value: number): string {
+  const text = format.formatNumber(value);
+  return format.unit ? `${text} ${format.unit}` : text;
+}
+
+/** The y axis's range: the fixed ends, else uPlot's padded range around the data; never empty. */
+export function yRange(
+  range: ChartSettings['range'],
+  rangeNum: RangeNum,
+  dataMin: number | null,
+  dataMax: number | null
+): [number, number] {
+  const [min, max] = range;
+  const [autoMin, autoMax] = rangeNum(dataMin ?? 0, dataMax ?? 1, 0.1, true);
+  const low = min ?? autoMin ?? 0;
+  const high = max ?? autoMax ?? 1;
+  return low < high ? [low, high] : [low, low + 1];
+}
+
+/**
+ * The x axis's span, ms: the last `windowMs` up to `now`. A young chart (its `oldest` point, ms, is
+ * recent) spans from that point, at least {@link MIN_SPAN_MS}, instead of drawing a stub at the
+ * right edge of an empty window; once the window is full, it slides.
+ */
+export function timeSpan(now: number, windowMs: number, oldest: number | undefined): [number, number] {
+  const start = oldest === undefined ? now - windowMs : Math.max(now - windowMs, Math.min(oldest, now - MIN_SPAN_MS));
+  return [start, now];
+}
+
+/** Clock times for the x axis's ticks (seconds since the epoch), with seconds while the span is short. */
+export function timeValues(splits: readonly number[], formatTime: ChartSettings['formatTime']): string[] {
+  const seconds = splits.length > 1 && splits[splits.length - 1] - splits[0] <= SECONDS_UP_TO;
+  return splits.map((at) => formatTime(at * 1000, seconds));
+}
+
+/** The options of the `index`th series (0 is the first after x), labelled `label`. */
+export function seriesOptions(label: string, index: number, look: SeriesLook): uPlot.Series {
+  return {
+    label,
+    stroke: look.colours[index % look.colours.length],
+    width: 2,
+    spanGaps: true,
+    points: { show: false },
+    value: (_self, v) => (v === null || v === undefined ? '–' : valueWithUnit(look, v)),
+  };
+}
+
+/** uPlot's options for a chart with these settings. */
+export function chartOptions(settings: ChartSettings): uPlot.Options {
+  const { text, grid, font } = settings;
+  const axis = {
+    stroke: text,
+    font,
+    labelFont: font,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+  };
+  return {
+    width: settings.width,
+    height: settings.height,
+    pxAlign: false,
+    // Room on the right for the half of the last time label that would stick out.
+    padding: [8, 32, 0, 0],
+    // Labels only: a live legend shows "–" for every series until the pointer is over the plot; the
+    // latest values are in the accessible label.
+    // A filter without wildcards has one series whose label is the topic the page already names.
+    legend: { live: false, show: hasWildcards(settings.topic) },
+    cursor: { drag: { x: false, y: false } },
+    scales: {
+      x: { time: true, range: () => settings.xRange() },
+      y: { range: (_self, dataMin, dataMax) => yRange(settings.range, settings.rangeNum, dataMin, dataMax) },
+    },
+    axes: [
+      // Clock times are wide ("12:04:30 PM"): ticks at least 100 px apart.
+      { ...axis, space: 100, values: (_self, splits) => timeValues(splits, settings.formatTime) },
+      {
+        ...axis,
+        values: (_self, splits) => splits.map((v) => valueWithUnit(settings, v)),
+        // As wide as the widest label, measured on the plot's canvas in the axis's font.
+        size: (self, values) => {
+          if (!values?.length) return 40;
+          self.ctx.font = font;
+          return Math.ceil(Math.max(...values.map((v) => self.ctx.measureText(v).width))) + 24;
+        },
+      },
+    ],
+    series: [{}, ...settings.labels.map((label, i) => seriesOptions(label, i, settings))],
+  };
+}
