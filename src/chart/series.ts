@@ -135,3 +135,15 @@ export class SeriesSet {
     return columns;
   }
 }
+
+/** What the chart knows about one of its series (a read-only snapshot). */
+export interface ChartSeries {
+  /** The topic whose values the series draws. */
+  readonly topic: string;
+  /** Its legend label: the named-wildcard values (`kitchen` for `home/+room/temperature`), else the topic. */
+  readonly label: string;
+  /** How many points it keeps now (at most `max-points`, none older than `window`). */
+  readonly points: number;
+  /** Its latest value. */
+  readonly latest: number | undefined;
+}

@@ -3,7 +3,9 @@ import { property } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { chartOptions, seriesColours, seriesOptions, timeSpan, valueWithUnit } from '../chart/options.js';
 import type { SeriesLook, ValueFormat } from '../chart/options.js';
-import { SeriesSet } from '../chart/series.js';
+import { SeriesSet, type ChartSeries } from '../chart/series.js';
+
+export type { ChartSeries } from '../chart/series.js';
 import { endRule, MAX_POINTS_RULE, rangeProblem, WINDOW_RULE } from '../chart/settings.js';
 import { chartSummary, notANumber, toNumber, tooManySeries } from '../chart/values.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
@@ -22,18 +24,6 @@ const DEFAULT_MAX_POINTS = 1000;
 const MAX_SERIES = 20;
 /** The aria-label is rewritten at most this often, so that screen readers are not flooded. */
 const LABEL_EVERY_MS = 1000;
-
-/** What the chart knows about one of its series (a read-only snapshot). */
-export interface ChartSeries {
-  /** The topic whose values the series draws. */
-  readonly topic: string;
-  /** Its legend label: the named-wildcard values (`kitchen` for `home/+room/temperature`), else the topic. */
-  readonly label: string;
-  /** How many points it keeps now (at most `max-points`, none older than `window`). */
-  readonly points: number;
-  /** Its latest value. */
-  readonly latest: number | undefined;
-}
 
 /**
  * A time series of a topic's numeric values, drawn with uPlot. A filter with wildcards draws one
