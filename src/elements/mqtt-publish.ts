@@ -1,6 +1,5 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PayloadType } from '../session/codec.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { InteractionController } from '../controllers/interaction-controller.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
@@ -9,7 +8,7 @@ import { checkQos, checkType } from '../controllers/settings.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
 import { controlValue, defaultEventFor, findControl, firstControl, showState } from '../dom/controls.js';
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
-import { encodePayload, PayloadError } from '../session/codec.js';
+import { encodeCommand, type PayloadType } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage, PublishOptions, QoS } from '../session/message.js';
 import { validateTopic } from '../session/topic.js';
@@ -377,7 +376,7 @@ export class MqttPublish extends LitElement {
           hint: 'Put <mqtt-publish> inside an <mqtt-connection>, or name one with connection="its-id".',
         });
       }
-      const payload = this.encode(value);
+      const payload = encodeCommand(value, checkType(this.reporter, this.type), this.payload);
       const qos = checkQos(this.reporter, this.qos);
       const { retain, properties } = this;
       await session.publish(topic, payload, { qos, retain, properties });
@@ -389,37 +388,6 @@ export class MqttPublish extends LitElement {
       this.commandFailed();
       throw error;
     }
-  }
-
-  /** The payload for `value`: the template or fixed `payload`, else `value` encoded by `type`. */
-  private encode(value: unknown): string | Uint8Array {
-    const type = checkType(this.reporter, this.type);
-    const template = this.payload;
-    if (template === undefined || template === null) return encodePayload(value, type);
-    if (!template.includes('{value}'))
-      return value === undefined
-        ? encodePayload(template, type === 'json' ? 'text' : type)
-        : encodePayload(value, type);
-    const inserted =
-      type === 'json'
-        ? JSON.stringify(value ?? null)
-        : value === undefined || value === null
-          ? ''
-          : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value);
-    const text = template.split('{value}').join(inserted);
-    if (type === 'json') {
-      try {
-        JSON.parse(text);
-      } catch {
-        throw new PayloadError(
-          `The payload template gives invalid JSON: ${text}`,
-          'Check the quotes in the payload attribute: {value} is inserted already JSON-encoded, so write {"level": {value}}, not {"level": "{value}"}.'
-        );
-      }
-    }
-    return text;
   }
 }
 
