@@ -8,6 +8,7 @@ import { checkQos, checkType } from '../controllers/settings.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
 import { controlValue, defaultEventFor, findControl, firstControl, showState } from '../dom/controls.js';
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
+import { Throttle } from '../lib/throttle.js';
 import { encodeCommand, type PayloadType } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
 import type { MqttMessage, PublishOptions, QoS } from '../session/message.js';
@@ -121,10 +122,9 @@ export class MqttPublish extends LitElement {
   private readonly interaction = new InteractionController(this, () => {
     if (this.stateDeferred) this.showConfirmed();
   });
+  /** Publishes a repeating event's values at most once per `throttle` ms, ending on the last. */
+  private readonly throttled = new Throttle<unknown>((value) => this.send(value).catch(reported));
   private listenedEvent: string | undefined;
-  private lastSentAt = -Infinity;
-  private throttleTimer: ReturnType<typeof setTimeout> | undefined;
-  private throttled: { value: unknown } | undefined;
   /** `state-topic` if it is a valid topic. */
   private stateFilter: string | undefined;
   /** The last confirmed state, boxed: a device may report `null`. */
@@ -162,7 +162,7 @@ export class MqttPublish extends LitElement {
 
   override disconnectedCallback(): void {
     // Send the last throttled value while the session is still known.
-    this.flushThrottled();
+    this.throttled.flush();
     super.disconnectedCallback();
     // No confirmation will come to an element that left the page.
     this.stopWaiting();
@@ -200,8 +200,12 @@ export class MqttPublish extends LitElement {
     if (event.type === 'submit') event.preventDefault();
     const value = controlValue(control, this.payloadOn, this.payloadOff);
     this.commandSent();
-    if (this.throttle > 0) this.publishThrottled(value);
-    else this.send(value).catch(reported);
+    if (this.throttle > 0) {
+      this.throttled.interval = this.throttle;
+      this.throttled.push(value);
+    } else {
+      this.send(value).catch(reported);
+    }
   }
 
   /**
@@ -338,27 +342,9 @@ export class MqttPublish extends LitElement {
     return this.reporter.check('confirm-timeout', problem) ? (ms ?? DEFAULT_CONFIRM_TIMEOUT) : DEFAULT_CONFIRM_TIMEOUT;
   }
 
-  private publishThrottled(value: unknown): void {
-    const wait = this.lastSentAt + this.throttle - performance.now();
-    if (wait <= 0 && this.throttleTimer === undefined) {
-      this.send(value).catch(reported);
-      return;
-    }
-    // The latest value waits for the end of the interval, replacing older ones.
-    this.throttled = { value };
-    this.throttleTimer ??= setTimeout(() => this.flushThrottled(), Math.max(wait, 0));
-  }
-
-  private flushThrottled(): void {
-    clearTimeout(this.throttleTimer);
-    this.throttleTimer = undefined;
-    const pending = this.throttled;
-    this.throttled = undefined;
-    if (pending) this.send(pending.value).catch(reported);
-  }
-
   private async send(value: unknown): Promise<void> {
-    this.lastSentAt = performance.now();
+    // Any publish, throttled or not, starts the throttle's interval again.
+    this.throttled.ranNow();
     const topic = this.topic ?? '';
     try {
       validateTopic(topic);
