@@ -1,5 +1,12 @@
 import { expect } from '@open-wc/testing';
-import { decodePayload, encodePayload, PayloadError, parseBoolean, readPath } from '../src/session/codec.js';
+import {
+  decodePayload,
+  encodeCommand,
+  encodePayload,
+  PayloadError,
+  parseBoolean,
+  readPath,
+} from '../src/session/codec.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -64,5 +71,40 @@ describe('payload codecs', () => {
     expect(encodePayload('on', 'boolean')).to.equal('true');
     expect(encodePayload('hi', 'bytes')).to.deep.equal(bytes('hi'));
     expect(() => encodePayload('seven', 'number')).to.throw(PayloadError);
+  });
+
+  it('encodes commands: a fixed payload, or a template with {value}', () => {
+    // No template: the value encoded by type.
+    expect(encodeCommand(5, 'auto', undefined)).to.equal('5');
+    expect(encodeCommand('x', 'json', null)).to.equal('"x"');
+    // A fixed payload without a value, as written (also where type="json": it is JSON already).
+    expect(encodeCommand(undefined, 'auto', 'go')).to.equal('go');
+    expect(encodeCommand(undefined, 'json', '{"on": true}')).to.equal('{"on": true}');
+    expect(encodeCommand(undefined, 'bytes', 'go')).to.deep.equal(bytes('go'));
+    // A fixed payload with a value (a button's value attribute): the value wins.
+    expect(encodeCommand('7', 'number', 'go')).to.equal('7');
+    // Text templates: the value as text, objects as JSON, no value as nothing.
+    expect(encodeCommand('high', 'text', 'level={value}')).to.equal('level=high');
+    expect(encodeCommand(30, 'auto', '{value}%/{value}')).to.equal('30%/30');
+    expect(encodeCommand({ a: 1 }, 'text', 'set {value}')).to.equal('set {"a":1}');
+    expect(encodeCommand(undefined, 'text', 'level={value}')).to.equal('level=');
+    expect(encodeCommand(null, 'auto', 'level={value}')).to.equal('level=');
+    // JSON templates: the value inserted JSON-encoded; no value as null.
+    expect(encodeCommand(30, 'json', '{"brightness": {value}}')).to.equal('{"brightness": 30}');
+    expect(encodeCommand('on', 'json', '{"state": {value}}')).to.equal('{"state": "on"}');
+    expect(encodeCommand(undefined, 'json', '{"state": {value}}')).to.equal('{"state": null}');
+  });
+
+  it('explains a payload template that gives invalid JSON, and a value that does not fit type', () => {
+    try {
+      encodeCommand('on', 'json', '{"state": "{value}"}');
+      expect.fail('no error');
+    } catch (error) {
+      expect(error).to.be.instanceOf(PayloadError);
+      expect((error as PayloadError).message).to.contain('{"state": ""on""}');
+      expect((error as PayloadError).hint).to.contain('{"level": {value}}');
+    }
+    expect(() => encodeCommand('seven', 'number', undefined)).to.throw(PayloadError);
+    expect(() => encodeCommand(undefined, 'number', 'go')).to.throw(PayloadError);
   });
 });

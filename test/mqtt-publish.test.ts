@@ -204,6 +204,21 @@ describe('<mqtt-publish>', () => {
     expect(got.length).to.be.lessThan(5);
   });
 
+  it('publish() starts the throttle interval again: an event right after it waits', async () => {
+    const el = await mount(
+      (t) => html`<mqtt-publish topic=${t} event="input" throttle="600"><input type="range" /></mqtt-publish>`
+    );
+    const published: string[] = [];
+    el.addEventListener('mqtt-publish', (e) => published.push(String(e.detail.payload)));
+    await el.publish('explicit');
+    const range = el.querySelector('input')!;
+    range.value = '7';
+    range.dispatchEvent(new Event('input', { bubbles: true }));
+    await sleep(150);
+    expect(published, 'the event waited for the interval').to.deep.equal(['explicit']);
+    expect(await values(2)).to.deep.equal(['explicit', '7']);
+  });
+
   it('publishes retained messages with the QoS asked for', async () => {
     const el = await mount(
       (t) => html`<mqtt-publish topic=${t} qos="1" retain payload="kept"><button>Keep</button></mqtt-publish>`

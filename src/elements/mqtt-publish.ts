@@ -1,17 +1,16 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PayloadType } from '../session/codec.js';
+import { CommandStateController } from '../controllers/command-state-controller.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
-import { InteractionController } from '../controllers/interaction-controller.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { checkQos, checkType } from '../controllers/settings.js';
-import { SubscriptionController } from '../controllers/subscription-controller.js';
-import { controlValue, defaultEventFor, findControl, firstControl, showState } from '../dom/controls.js';
+import { controlValue, defaultEventFor, findControl, firstControl } from '../dom/controls.js';
 import { MqttPublishEvent, type MqttPublishDetail } from '../events.js';
-import { encodePayload, PayloadError } from '../session/codec.js';
+import { Throttle } from '../lib/throttle.js';
+import { encodeCommand, type PayloadType } from '../session/codec.js';
 import { MqttDiagnosticError } from '../session/diagnostics.js';
-import type { MqttMessage, PublishOptions, QoS } from '../session/message.js';
+import type { PublishOptions, QoS } from '../session/message.js';
 import { validateTopic } from '../session/topic.js';
 
 /** For publishes nobody awaits: their errors were reported with `mqtt-error` already. */
@@ -19,9 +18,6 @@ const reported = () => {};
 
 /** Events listened for whatever `event` says: each control's default trigger. */
 const DEFAULT_EVENTS = ['click', 'change', 'submit'];
-
-/** How long a command waits for its state, ms, when `confirm-timeout` is not set (or not valid). */
-const DEFAULT_CONFIRM_TIMEOUT = 5000;
 
 /**
  * Publishes when the control inside it fires its trigger (a button's `click`, an input's, select's or
@@ -100,7 +96,7 @@ export class MqttPublish extends LitElement {
 
   /** The last state reported on `state-topic` (decoded by `type`, `state-path` applied); undefined before the first. @readonly */
   get state(): unknown {
-    return this.confirmed?.value;
+    return this.command.state;
   }
 
   /** The last message the client accepted from this element. @readonly */
@@ -118,42 +114,18 @@ export class MqttPublish extends LitElement {
   private readonly sessions = new SessionController(this, (status) =>
     this.toggleAttribute('offline', status !== 'connected')
   );
-  private readonly internals = this.attachInternals();
-  private readonly interaction = new InteractionController(this, () => {
-    if (this.stateDeferred) this.showConfirmed();
+  private readonly command = new CommandStateController(this, {
+    reporter: this.reporter,
+    sessions: this.sessions,
+    internals: this.attachInternals(),
   });
+  /** Publishes a repeating event's values at most once per `throttle` ms, ending on the last. */
+  private readonly throttled = new Throttle<unknown>((value) => this.send(value).catch(reported));
   private listenedEvent: string | undefined;
-  private lastSentAt = -Infinity;
-  private throttleTimer: ReturnType<typeof setTimeout> | undefined;
-  private throttled: { value: unknown } | undefined;
-  /** `state-topic` if it is a valid topic. */
-  private stateFilter: string | undefined;
-  /** The last confirmed state, boxed: a device may report `null`. */
-  private confirmed: { value: unknown } | undefined;
-  /** Whether the control waits to show the confirmed state until the user lets go of it. */
-  private stateDeferred = false;
-  private confirmTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Where the last command stands, as shown by the custom states. */
-  private commandState: 'pending' | 'timeout' | undefined;
-  /** `confirm-timeout` if valid. */
-  private confirmWait = DEFAULT_CONFIRM_TIMEOUT;
-  /** Set while the element writes a state into its control: events that causes are no commands. */
-  private showingState = false;
 
   constructor() {
     super();
     for (const type of DEFAULT_EVENTS) this.addEventListener(type, this);
-    new SubscriptionController(this, {
-      reporter: this.reporter,
-      sessions: this.sessions,
-      setting: 'state-topic',
-      request: () =>
-        this.stateFilter === undefined
-          ? undefined
-          : { filter: this.stateFilter, qos: this.qos, type: this.type, path: this.statePath },
-      onMessage: (message) => this.stateReceived(message),
-      onChange: () => this.forgetState(),
-    });
   }
 
   override connectedCallback(): void {
@@ -163,20 +135,12 @@ export class MqttPublish extends LitElement {
 
   override disconnectedCallback(): void {
     // Send the last throttled value while the session is still known.
-    this.flushThrottled();
+    this.throttled.flush();
     super.disconnectedCallback();
-    // No confirmation will come to an element that left the page.
-    this.stopWaiting();
-    if (this.commandState === 'pending') this.setCommandState(undefined);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     numbersFromStrings(this, ['qos', 'throttle', 'confirmTimeout'], changed);
-    if (changed.has('stateTopic')) {
-      this.stateFilter = this.checkStateTopic();
-      if (this.stateFilter === undefined) this.forgetState();
-    }
-    if (changed.has('confirmTimeout')) this.confirmWait = this.checkConfirmTimeout();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -189,20 +153,24 @@ export class MqttPublish extends LitElement {
 
   protected override render() {
     // A control added after the state came (a framework renders it later) shows it at once.
-    return html`<slot @slotchange=${() => this.showConfirmed()}></slot>`;
+    return html`<slot @slotchange=${() => this.command.showConfirmed()}></slot>`;
   }
 
   /** @internal Handles the trigger events of the controls inside. */
   handleEvent(event: Event): void {
-    if (this.showingState) return;
+    if (this.command.showingState) return;
     const control = findControl(this, event.target, !this.event);
     if (!control) return;
     if (event.type !== (this.event || defaultEventFor(control))) return;
     if (event.type === 'submit') event.preventDefault();
     const value = controlValue(control, this.payloadOn, this.payloadOff);
-    this.commandSent();
-    if (this.throttle > 0) this.publishThrottled(value);
-    else this.send(value).catch(reported);
+    this.command.commandSent();
+    if (this.throttle > 0) {
+      this.throttled.interval = this.throttle;
+      this.throttled.push(value);
+    } else {
+      this.send(value).catch(reported);
+    }
   }
 
   /**
@@ -215,157 +183,19 @@ export class MqttPublish extends LitElement {
       const control = firstControl(this);
       value = control ? controlValue(control, this.payloadOn, this.payloadOff) : undefined;
     }
-    this.commandSent();
+    this.command.commandSent();
     return this.send(value);
   }
 
-  /** A command left (or is about to): wait for its state; a state the control held back is superseded. */
-  private commandSent(): void {
-    if (this.stateFilter === undefined) return;
-    this.stateDeferred = false;
-    this.setCommandState('pending');
-    clearTimeout(this.confirmTimer);
-    this.confirmTimer = setTimeout(() => this.confirmTimedOut(), this.confirmWait);
-  }
-
-  /** A command that could not be published waits for no state: the control shows the confirmed one. */
-  private commandFailed(): void {
-    if (this.commandState !== 'pending') return;
-    this.stopWaiting();
-    this.setCommandState(undefined);
-    this.showConfirmed();
-  }
-
-  private confirmTimedOut(): void {
-    this.confirmTimer = undefined;
-    this.setCommandState('timeout');
-    this.showConfirmed();
-  }
-
-  /** A state message: it confirms any command waiting, and the control shows it. */
-  private stateReceived(message: MqttMessage): void {
-    // A payload that could not be decoded was reported; the last good state stays.
-    if (message.value === undefined) return;
-    this.reporter.clear();
-    this.confirmed = { value: message.value };
-    this.stopWaiting();
-    this.setCommandState(undefined);
-    this.showConfirmed();
-  }
-
-  /** Shows the confirmed state in the control, or holds it back while the user is using the control. */
-  private showConfirmed(): void {
-    if (!this.confirmed) return;
-    if (this.interaction.active) {
-      this.stateDeferred = true;
-      return;
-    }
-    this.stateDeferred = false;
-    const control = firstControl(this);
-    if (!control) {
-      // A custom control that is not defined yet has no value or checked to set: wait for it.
-      const undefinedControl = this.querySelector(':not(:defined)');
-      if (undefinedControl)
-        void customElements.whenDefined(undefinedControl.localName).then(() => this.showConfirmed());
-      return;
-    }
-    this.showingState = true;
-    try {
-      showState(control, this.confirmed.value, this.payloadOn, this.payloadOff);
-    } finally {
-      this.showingState = false;
-    }
-  }
-
-  /** No state topic any more, or another one: nothing is confirmed or awaited. */
-  private forgetState(): void {
-    this.confirmed = undefined;
-    this.stateDeferred = false;
-    this.stopWaiting();
-    this.setCommandState(undefined);
-  }
-
-  /**
-   * Shows where the last command stands as a custom state (`:state(pending)`, `:state(timeout)`).
-   * Where the browser has no custom states (Safari before 17.4), commands still work, unstyled.
-   */
-  private setCommandState(state: 'pending' | 'timeout' | undefined): void {
-    this.commandState = state;
-    const states = this.internals.states as CustomStateSet | undefined;
-    try {
-      for (const name of ['pending', 'timeout'] as const) {
-        if (name === state) states?.add(name);
-        else states?.delete(name);
-      }
-    } catch {
-      // Chromium before 125 only took names that start with --.
-    }
-  }
-
-  private stopWaiting(): void {
-    clearTimeout(this.confirmTimer);
-    this.confirmTimer = undefined;
-  }
-
-  /** `state-topic` when it is one exact topic (as a publish topic must be); anything else is reported. */
-  private checkStateTopic(): string | undefined {
-    const topic = this.stateTopic;
-    if (topic === undefined || topic === null) {
-      this.reporter.settle('state-topic');
-      return undefined;
-    }
-    let problem: { message: string; hint: string } | undefined;
-    try {
-      validateTopic(topic);
-    } catch (error) {
-      problem = {
-        message: `state-topic: ${(error as Error).message}`,
-        hint: 'A control shows the state of one device: use the exact topic it reports on, such as "home/lamp/state", with no + or # (use <mqtt-subscribe> for many topics).',
-      };
-    }
-    return this.reporter.check('state-topic', problem) ? topic : undefined;
-  }
-
-  /** `confirm-timeout` when it is a positive number of ms; anything else is reported and the default used. */
-  private checkConfirmTimeout(): number {
-    const ms = this.confirmTimeout;
-    const valid = ms === undefined || ms === null || (typeof ms === 'number' && Number.isFinite(ms) && ms > 0);
-    const problem = valid
-      ? undefined
-      : {
-          message: `confirm-timeout="${this.getAttribute('confirm-timeout') ?? ms}" is not a number of milliseconds.`,
-          hint: `Use a positive number of ms, such as confirm-timeout="3000"; ${DEFAULT_CONFIRM_TIMEOUT} is used meanwhile.`,
-        };
-    return this.reporter.check('confirm-timeout', problem) ? (ms ?? DEFAULT_CONFIRM_TIMEOUT) : DEFAULT_CONFIRM_TIMEOUT;
-  }
-
-  private publishThrottled(value: unknown): void {
-    const wait = this.lastSentAt + this.throttle - performance.now();
-    if (wait <= 0 && this.throttleTimer === undefined) {
-      this.send(value).catch(reported);
-      return;
-    }
-    // The latest value waits for the end of the interval, replacing older ones.
-    this.throttled = { value };
-    this.throttleTimer ??= setTimeout(() => this.flushThrottled(), Math.max(wait, 0));
-  }
-
-  private flushThrottled(): void {
-    clearTimeout(this.throttleTimer);
-    this.throttleTimer = undefined;
-    const pending = this.throttled;
-    this.throttled = undefined;
-    if (pending) this.send(pending.value).catch(reported);
-  }
-
   private async send(value: unknown): Promise<void> {
-    this.lastSentAt = performance.now();
+    // Any publish, throttled or not, starts the throttle's interval again.
+    this.throttled.ranNow();
     const topic = this.topic ?? '';
     try {
       validateTopic(topic);
     } catch (error) {
       this.reporter.report(error, 'topic');
-      this.commandFailed();
+      this.command.commandFailed();
       throw error;
     }
     this.reporter.settle('topic');
@@ -377,7 +207,7 @@ export class MqttPublish extends LitElement {
           hint: 'Put <mqtt-publish> inside an <mqtt-connection>, or name one with connection="its-id".',
         });
       }
-      const payload = this.encode(value);
+      const payload = encodeCommand(value, checkType(this.reporter, this.type), this.payload);
       const qos = checkQos(this.reporter, this.qos);
       const { retain, properties } = this;
       await session.publish(topic, payload, { qos, retain, properties });
@@ -386,40 +216,9 @@ export class MqttPublish extends LitElement {
       this.dispatchEvent(new MqttPublishEvent(this.lastPublished));
     } catch (error) {
       this.reporter.report(error);
-      this.commandFailed();
+      this.command.commandFailed();
       throw error;
     }
-  }
-
-  /** The payload for `value`: the template or fixed `payload`, else `value` encoded by `type`. */
-  private encode(value: unknown): string | Uint8Array {
-    const type = checkType(this.reporter, this.type);
-    const template = this.payload;
-    if (template === undefined || template === null) return encodePayload(value, type);
-    if (!template.includes('{value}'))
-      return value === undefined
-        ? encodePayload(template, type === 'json' ? 'text' : type)
-        : encodePayload(value, type);
-    const inserted =
-      type === 'json'
-        ? JSON.stringify(value ?? null)
-        : value === undefined || value === null
-          ? ''
-          : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value);
-    const text = template.split('{value}').join(inserted);
-    if (type === 'json') {
-      try {
-        JSON.parse(text);
-      } catch {
-        throw new PayloadError(
-          `The payload template gives invalid JSON: ${text}`,
-          'Check the quotes in the payload attribute: {value} is inserted already JSON-encoded, so write {"level": {value}}, not {"level": "{value}"}.'
-        );
-      }
-    }
-    return text;
   }
 }
 

@@ -187,6 +187,44 @@ export function encodePayload(value: unknown, type: PayloadType = 'auto'): strin
   }
 }
 
+/**
+ * The payload of a command (`<mqtt-publish>`): without a `template`, `value` encoded by `type`. A
+ * template without `{value}` is a fixed payload, used when there is no value (encoded by `type`, but
+ * as text where `type` is `json`: it is written as JSON already); a value is encoded instead. In a
+ * template with `{value}`, each `{value}` is replaced by the value: JSON-encoded where `type` is
+ * `json` (the result must then be valid JSON), else as text (objects as JSON, no value as nothing).
+ * Throws a {@link PayloadError} when the value does not fit `type` or the result is not valid JSON.
+ */
+export function encodeCommand(
+  value: unknown,
+  type: PayloadType,
+  template: string | null | undefined
+): string | Uint8Array {
+  if (template === undefined || template === null) return encodePayload(value, type);
+  if (!template.includes('{value}'))
+    return value === undefined ? encodePayload(template, type === 'json' ? 'text' : type) : encodePayload(value, type);
+  const inserted =
+    type === 'json'
+      ? JSON.stringify(value ?? null)
+      : value === undefined || value === null
+        ? ''
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+  const text = template.split('{value}').join(inserted);
+  if (type === 'json') {
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new PayloadError(
+        `The payload template gives invalid JSON: ${text}`,
+        'Check the quotes in the payload attribute: {value} is inserted already JSON-encoded, so write {"level": {value}}, not {"level": "{value}"}.'
+      );
+    }
+  }
+  return text;
+}
+
 function clip(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
