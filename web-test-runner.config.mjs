@@ -7,6 +7,7 @@ import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { startBroker } from './scripts/broker.mjs';
 import { reactEsmPlugin } from './scripts/react-esm.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 /**
  * An endpoint where no broker answers (a proxy in front of a broker that is down): every WebSocket
@@ -192,18 +193,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-          '--disable-sync',
-          ...mosquittoBrowserArgs(),
-        ],
+        args: [...CHROMIUM_ARGS, ...mosquittoBrowserArgs()],
       },
     }),
   ],
