@@ -1,8 +1,8 @@
 import type { IPublishPacket, ISubscriptionGrant, ISubscriptionMap } from 'mqtt';
-import { decodePayload, PayloadError } from './codec.js';
 import { MqttDiagnosticError, subscribeRefused } from './diagnostics.js';
+import { deliver, type DecodeMemo, type Listener, type RawMessage } from './deliver.js';
 import type { MqttMessage, QoS, SubscribeOptions } from './message.js';
-import { FilterTrie, filterParams, parseFilter, type ParsedFilter } from './topic.js';
+import { FilterTrie, parseFilter } from './topic.js';
 
 /** One flush's changes: at most one SUBSCRIBE and one UNSUBSCRIBE packet. */
 export interface SubscriptionBatch {
@@ -25,12 +25,6 @@ export interface SubscriptionSink {
   send(batch: SubscriptionBatch, answer: SubscribeAnswer): void;
 }
 
-interface Listener {
-  readonly parsed: ParsedFilter;
-  readonly onMessage: (message: MqttMessage) => void;
-  readonly options: SubscribeOptions;
-}
-
 interface Entry {
   /** The filter the broker is sent. */
   readonly filter: string;
@@ -41,27 +35,6 @@ interface Entry {
   sent: QoS | undefined;
   /** The last message per topic received through this filter. */
   readonly last: Map<string, RawMessage>;
-}
-
-interface RawMessage {
-  readonly topic: string;
-  readonly payload: Uint8Array;
-  readonly qos: QoS;
-  readonly retain: boolean;
-  readonly properties?: IPublishPacket['properties'];
-  readonly receivedAt: number;
-}
-
-interface Decoded {
-  readonly value: unknown;
-  readonly error?: PayloadError;
-}
-
-/** The decodings of one message: the first (type, path) asked for, and any others. */
-interface DecodeMemo {
-  key?: string;
-  result?: Decoded;
-  others?: Map<string, Decoded>;
 }
 
 /** How many topics each filter remembers the last message of. */
@@ -270,46 +243,5 @@ export class SubscriptionRegistry {
     if (!entry) return;
     const error = new MqttDiagnosticError(subscribeRefused(filter, code), { cause });
     for (const listener of entry.listeners) listener.options.onError?.(error);
-  }
-}
-
-/**
- * Hands `raw` to one listener, decoded as it asks. A payload that cannot be decoded is still
- * delivered (with `value` undefined), after an error that says why.
- */
-function deliver(listener: Listener, raw: RawMessage, memo: DecodeMemo = {}): void {
-  const { type = 'auto', path = '', onError } = listener.options;
-  const key = `${type}|${path}`;
-  let result = memo.key === key ? memo.result : memo.others?.get(key);
-  if (!result) {
-    try {
-      result = { value: decodePayload(raw.payload, type, path) };
-    } catch (error) {
-      if (!(error instanceof PayloadError)) throw error;
-      result = { value: undefined, error };
-    }
-    if (memo.key === undefined) {
-      memo.key = key;
-      memo.result = result;
-    } else {
-      (memo.others ??= new Map()).set(key, result);
-    }
-  }
-  if (result.error) onError?.(result.error);
-  const value = result.value;
-  const message: MqttMessage = {
-    topic: raw.topic,
-    payload: raw.payload,
-    value,
-    params: filterParams(listener.parsed, raw.topic),
-    qos: raw.qos,
-    retain: raw.retain,
-    properties: raw.properties,
-    receivedAt: raw.receivedAt,
-  };
-  try {
-    listener.onMessage(message);
-  } catch (error) {
-    console.error('mqtt-elements: a message listener threw', error);
   }
 }
