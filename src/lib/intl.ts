@@ -7,6 +7,9 @@
  * means (`en-US`), or else as the browser's, never a throw.
  */
 
+/** At most this many locales or formatters are kept per cache; then it starts again. */
+const MAX_CACHED = 200;
+
 /** `tag` as a canonical language tag, or `undefined` when it is not one. */
 export function validLocale(tag: string): string | undefined {
   try {
@@ -16,15 +19,20 @@ export function validLocale(tag: string): string | undefined {
   }
 }
 
+/** The locales the `lang`s seen so far mean (read on every render: a page has few of them). */
+const langs = new Map<string, string | undefined>();
+
 /** A page's `lang` as a locale: as written when valid, else with `_` read as `-`, else none (the browser's). */
 export function langLocale(lang: string | null | undefined): string | undefined {
-  const text = lang?.trim();
-  if (!text) return undefined;
-  return validLocale(text) ?? validLocale(text.replace(/_/g, '-')) ?? undefined;
+  if (!lang) return undefined;
+  if (langs.has(lang)) return langs.get(lang);
+  const text = lang.trim();
+  const locale = text ? (validLocale(text) ?? validLocale(text.replace(/_/g, '-'))) : undefined;
+  if (langs.size >= MAX_CACHED) langs.clear();
+  langs.set(lang, locale);
+  return locale;
 }
 
-/** At most this many formatters are kept; then the cache starts again. */
-const MAX_CACHED = 200;
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
