@@ -97,6 +97,11 @@ export class MqttChart extends MqttSubscriberElement {
   private windowMs = DEFAULT_WINDOW * 1000;
   private digitsShown: number | undefined;
   private localeShown: string | undefined;
+  /**
+   * The locale in use (SPEC "Locale": `locale` if valid, else the nearest `lang`, else the browser's),
+   * looked up once per render and per draw, not for every number and tick label written.
+   */
+  private localeNow: string | undefined;
   private range: [number | undefined, number | undefined] = [undefined, undefined];
   /** The x axis's span, seconds. */
   private xRange: [number, number] = [0, 1];
@@ -149,6 +154,7 @@ export class MqttChart extends MqttSubscriberElement {
   }
 
   protected override render() {
+    this.localeNow = elementLocale(this, this.localeShown);
     return html`<div part="chart" role="img" aria-label=${this.summary()}></div>`;
   }
 
@@ -185,6 +191,7 @@ export class MqttChart extends MqttSubscriberElement {
 
   private draw(): void {
     if (!this.isConnected || !this.hasUpdated) return;
+    this.localeNow = elementLocale(this, this.localeShown);
     // Observed from the first draw after each connection (the observer ends with the element's removal).
     if (!this.resizer) {
       this.resizer = new ResizeObserver(() => {
@@ -265,7 +272,7 @@ export class MqttChart extends MqttSubscriberElement {
       range: this.range,
       topic: this.topic,
       labels: this.data.list.map((series) => series.label),
-      formatTime: (ms, seconds) => timeFormat(this.localeInUse(), seconds ? 'seconds' : 'minutes').format(ms),
+      formatTime: (ms, seconds) => timeFormat(this.localeNow, seconds ? 'seconds' : 'minutes').format(ms),
       xRange: () => this.xRange,
       rangeNum: uPlot.rangeNum,
     });
@@ -279,14 +286,9 @@ export class MqttChart extends MqttSubscriberElement {
   /** How values are written: in the locale in use, with `digits`, and the unit. */
   private valueFormat(): ValueFormat {
     return {
-      formatNumber: (value) => numberFormat(this.localeInUse(), this.digitsShown).format(value),
+      formatNumber: (value) => numberFormat(this.localeNow, this.digitsShown).format(value),
       unit: this.unit,
     };
-  }
-
-  /** The locale in use now (SPEC "Locale"): `locale` if valid, else the nearest `lang`, else the browser's. */
-  private localeInUse(): string | undefined {
-    return elementLocale(this, this.localeShown);
   }
 
   /** What the `chart` part says to assistive technology: the filter, the series and their latest values. */
