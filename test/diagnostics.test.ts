@@ -15,7 +15,7 @@ describe('diagnostics (DOM-free)', () => {
     for (const url of ['mqtt://broker.emqx.io:1883', 'tcp://10.0.0.5:1883', 'mqtts://b:8883', 'ssl://b:8883']) {
       const diagnosis = checkUrl(url)!;
       expect(diagnosis.message, url).to.contain('cannot open');
-      expect(diagnosis.hint, url).to.contain('ws://');
+      expect(diagnosis.hint, url).to.match(/wss?:\/\//);
     }
     for (const url of ['broker.emqx.io', 'localhost:8083/mqtt', '192.168.1.10:8083']) {
       expect(checkUrl(url)?.message, url).to.contain('no ws:// or wss:// scheme');
@@ -24,6 +24,29 @@ describe('diagnostics (DOM-free)', () => {
     expect(checkUrl('https://b:8084/mqtt')?.hint).to.contain('wss://');
     expect(checkUrl('ws://[bad/mqtt')?.message).to.contain('cannot be parsed');
     expect(checkUrl('ws://b:8083/mqtt')).to.equal(undefined);
+  });
+
+  it("suggests the user's own host and port as a WebSocket url, the path advice second", () => {
+    const hint = checkUrl('mqtt://localhost:9001')!.hint;
+    expect(hint).to.contain('use ws://localhost:9001.');
+    expect(hint).not.to.contain('8083');
+    expect(hint.indexOf('ws://localhost:9001'), 'the url first').to.be.below(hint.indexOf('/mqtt'));
+    expect(hint).to.contain('mosquitto needs none');
+    expect(checkUrl('localhost:9001')!.hint).to.contain('use ws://localhost:9001.');
+    expect(checkUrl('greenhouse.local:8083/mqtt')!.hint).to.contain('use ws://greenhouse.local:8083/mqtt.');
+    expect(checkUrl('mqtts://b.example:8884')!.hint).to.contain('use wss://b.example:8884.');
+    // A TCP port is no WebSocket port: name the usual ones instead of repeating it.
+    const tcp = checkUrl('mqtt://b.example:1883')!.hint;
+    expect(tcp).to.contain('use ws://b.example:8083/mqtt.').and.to.contain('9001').and.to.contain('MQTT over TCP');
+    expect(checkUrl('tcp://user:pw@b.example')!.hint).not.to.contain('pw');
+  });
+
+  it('names mosquitto beside EMQX, and a plain port behind wss://', () => {
+    const noPath = connectionFailed('ws://b.example:9001').hint;
+    expect(noPath).to.contain('mosquitto needs none').and.to.contain('9001');
+    const secure = connectionFailed('wss://b.example:9443/mqtt').hint;
+    expect(secure).to.contain('certificate').and.to.contain('plain WebSocket port, use ws://');
+    expect(connectionFailed('wss://b.example:9001').hint).to.contain('Port 9001 usually speaks plain WebSocket');
   });
 
   it('explains mixed content: ws:// from an https: page (loopback excepted)', () => {

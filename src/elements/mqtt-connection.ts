@@ -10,6 +10,7 @@ import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../event
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
 import { MqttSession } from '../session/session.js';
 import { adoptBlockDisplay } from '../dom/block-display.js';
+import { afterPageScripts, pageScriptsRunning } from '../dom/page-scripts.js';
 import {
   checkedNumber,
   clientOptions,
@@ -115,8 +116,10 @@ export class MqttConnection extends ReactiveElement {
   private readonly reporter = new ErrorReporter(this);
   /** Whether the element should be connected (auto-connected, or `connect()` called). */
   private active = false;
-  /** Whether the current options were handed to the session since the last `disconnect()`. */
-  private opened = false;
+  /** The settings last handed to the session ({@link CONNECTION_OPTIONS}, in order); none since `disconnect()`. */
+  private openedWith: readonly unknown[] | undefined;
+  /** Whether `connect()` asked for the connection (since the last `disconnect()`). */
+  private connectCalled = false;
   private unregister: (() => void) | undefined;
   /** When the network comes back or the tab becomes visible again: retry now, or check the link. */
   private readonly wake = (event: Event): void => {
@@ -205,12 +208,26 @@ export class MqttConnection extends ReactiveElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.active) return;
-    if (!this.opened || CONNECTION_OPTIONS.some((name) => changed.has(name as keyof MqttConnection))) this.open();
+    // A setting changed since the connection was opened (not merely set to what it was opened
+    // with: `connect()` right after setting `password` opened with it already).
+    const opened = this.openedWith;
+    const changedSince = CONNECTION_OPTIONS.some(
+      (name, i) => changed.has(name as keyof MqttConnection) && this[name] !== opened?.[i]
+    );
+    if (opened && !changedSince) return;
+    // Connecting on its own while the page's scripts still run would open a socket that a script
+    // setting `password` next closes again: wait for them (connect() does not).
+    if (!opened && !this.connectCalled && pageScriptsRunning()) {
+      void afterPageScripts().then(() => this.requestUpdate());
+      return;
+    }
+    this.open();
   }
 
   /** Connects (or reconnects with the current attributes). Without a url, stays disconnected. */
   connect(): void {
     this.active = true;
+    this.connectCalled = true;
     // Before the first update, that update opens the connection with every attribute read.
     if (this.hasUpdated) this.open();
     else this.requestUpdate();
@@ -219,7 +236,8 @@ export class MqttConnection extends ReactiveElement {
   /** Closes the connection; resolves once the client has ended. Subscriptions stay registered. */
   disconnect(): Promise<void> {
     this.active = false;
-    this.opened = false;
+    this.connectCalled = false;
+    this.openedWith = undefined;
     return this.session.close();
   }
 
@@ -249,7 +267,7 @@ export class MqttConnection extends ReactiveElement {
   }
 
   private open(): void {
-    this.opened = true;
+    this.openedWith = CONNECTION_OPTIONS.map((name) => this[name]);
     if (!this.url) {
       if (this.session.client) void this.session.close();
       return;

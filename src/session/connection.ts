@@ -8,6 +8,8 @@ import {
   connectionLost,
   disconnectedByBroker,
   MqttDiagnosticError,
+  passwordWithoutUsername,
+  reconnectFailed,
   type Diagnosis,
 } from './diagnostics.js';
 import type { ConnectionStatus, HintedError } from './message.js';
@@ -72,6 +74,8 @@ export class Connection {
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the current connection attempt already reported why it failed. */
   private reported = false;
+  /** Whether the url in use was connected once: its failures are outages, not a wrong setup. */
+  private connectedOnce = false;
 
   constructor(options: ConnectionOptions) {
     this.options = options;
@@ -92,7 +96,13 @@ export class Connection {
       max: config.reconnectMaxPeriod ?? 30000,
     });
     const pageProtocol = typeof location === 'undefined' ? undefined : location.protocol;
-    const problem = checkUrl(config.url, pageProtocol);
+    this.connectedOnce = false;
+    const given = config.options;
+    const problem =
+      checkUrl(config.url, pageProtocol) ??
+      (given?.password != null && given.password !== '' && given.username == null
+        ? passwordWithoutUsername()
+        : undefined);
     if (problem) {
       this.fail(problem);
       this.setStatus('disconnected');
@@ -108,6 +118,8 @@ export class Connection {
       manualConnect: false,
       timerVariant: config.options?.timerVariant ?? keepaliveTimer,
     };
+    // An empty password without a user name is no password (MQTT.js would refuse to connect).
+    if (options.password === '' && options.username == null) delete options.password;
     let client: MqttClient;
     try {
       client = (this.options.open ?? mqtt.connect)(config.url, options);
@@ -202,6 +214,7 @@ export class Connection {
     if (client !== this.client) return;
     this.policy.connected(Date.now());
     this.reported = false;
+    this.connectedOnce = true;
     const previous = this.status;
     this.status = 'connected';
     this.options.accepted(client, connack);
@@ -222,7 +235,11 @@ export class Connection {
       return;
     }
     this.fail(
-      this.status === 'connected' ? connectionLost(url, error.message) : connectionFailed(url, error.message),
+      this.status === 'connected'
+        ? connectionLost(url, error.message)
+        : this.connectedOnce
+          ? reconnectFailed(url, error.message)
+          : connectionFailed(url, error.message),
       error
     );
   }
@@ -233,13 +250,11 @@ export class Connection {
     // A persistent session (clean=false) keeps its subscriptions on the broker across the break.
     this.options.lost(this.config?.options?.clean === false);
     if (!wasConnected && !this.reported && this.config) {
+      const detail = 'the connection closed before the broker accepted it';
       this.fail(
-        connectionFailed(
-          this.config.url,
-          'the connection closed before the broker accepted it',
-          this.protocolVersion,
-          true
-        )
+        this.connectedOnce
+          ? reconnectFailed(this.config.url, detail)
+          : connectionFailed(this.config.url, detail, this.protocolVersion, true)
       );
     }
     this.reported = false;

@@ -27,8 +27,29 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/[^/?#]*@/, '//***@');
 }
 
-const WS_HINT =
-  'Browsers reach MQTT brokers over WebSocket only: use a ws:// or wss:// url such as ws://localhost:8083/mqtt (EMQX: ws 8083, wss 8084, path /mqtt).';
+/** Where each kind of broker serves MQTT over WebSocket by default. */
+const PATH_HINT =
+  'If the broker serves WebSocket at a path, add it: /mqtt on EMQX, HiveMQ and NanoMQ, /ws on RabbitMQ; mosquitto needs none.';
+
+/** The WebSocket url to try for a url written for TCP (`mqtt://host:port`, `host:port`). */
+function webSocketHint(url: string, secure: boolean): string {
+  const scheme = secure ? 'wss' : 'ws';
+  const emqxPort = secure ? 8084 : 8083;
+  const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^/?#@]*@)?(\[[^\]]*\]|[^/:?#]+)(?::(\d+))?(\/[^?#]*)?/i.exec(
+    url.trim()
+  );
+  if (!match) {
+    return `Browsers reach MQTT brokers over WebSocket only: use a ${scheme}:// url such as ${scheme}://localhost:9001 (mosquitto) or ${scheme}://localhost:${emqxPort}/mqtt (EMQX).`;
+  }
+  const [, host, port = '', path = ''] = match;
+  const tcpPort = !port || port === '1883' || port === '8883';
+  const suggestion = tcpPort ? `${scheme}://${host}:${emqxPort}/mqtt` : `${scheme}://${host}:${port}${path}`;
+  const tcpNote = tcpPort
+    ? ` Port ${port || (secure ? 8883 : 1883)} is MQTT over TCP; the WebSocket listener has its own port (mosquitto: often 9001 or 8080, as its config says; EMQX: ${emqxPort}).`
+    : '';
+  const pathNote = tcpPort || path ? '' : ` ${PATH_HINT}`;
+  return `Browsers reach MQTT brokers over WebSocket only: use ${suggestion}.${tcpNote}${pathNote}`;
+}
 
 /**
  * Checks a connection url before connecting. Returns a diagnosis when it cannot work, `undefined`
@@ -36,12 +57,18 @@ const WS_HINT =
  */
 export function checkUrl(url: string, pageProtocol?: string): Diagnosis | undefined {
   const trimmed = url.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
-  if (!scheme || !trimmed.includes('//')) {
-    return { message: `The url "${redactUrl(url)}" has no ws:// or wss:// scheme.`, hint: WS_HINT };
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+  if (!scheme) {
+    return {
+      message: `The url "${redactUrl(url)}" has no ws:// or wss:// scheme.`,
+      hint: webSocketHint(trimmed, false),
+    };
   }
   if (scheme === 'mqtt' || scheme === 'tcp' || scheme === 'mqtts' || scheme === 'ssl' || scheme === 'tls') {
-    return { message: `The url "${redactUrl(url)}" uses ${scheme}://, which a browser cannot open.`, hint: WS_HINT };
+    return {
+      message: `The url "${redactUrl(url)}" uses ${scheme}://, which a browser cannot open.`,
+      hint: webSocketHint(trimmed, scheme !== 'mqtt' && scheme !== 'tcp'),
+    };
   }
   if (scheme === 'http' || scheme === 'https') {
     return {
@@ -50,7 +77,10 @@ export function checkUrl(url: string, pageProtocol?: string): Diagnosis | undefi
     };
   }
   if (scheme !== 'ws' && scheme !== 'wss') {
-    return { message: `The url "${redactUrl(url)}" uses the unknown scheme ${scheme}://.`, hint: WS_HINT };
+    return {
+      message: `The url "${redactUrl(url)}" uses the unknown scheme ${scheme}://.`,
+      hint: webSocketHint('', false),
+    };
   }
   let parsed: URL;
   try {
@@ -82,7 +112,7 @@ function isLoopback(host: string): boolean {
 
 /** Ports that speak TLS, and plain ports, by convention (EMQX, HiveMQ, Mosquitto examples, HTTPS). */
 const TLS_PORTS = new Set(['443', '8084', '8883', '8081']);
-const PLAIN_PORTS = new Set(['80', '8083', '1883', '8080', '8000']);
+const PLAIN_PORTS = new Set(['80', '8083', '1883', '8080', '8000', '9001', '15675']);
 
 /**
  * Explains a connection that failed or closed before the broker accepted it. `closedEarly`: the
@@ -108,7 +138,7 @@ export function connectionFailed(
   const hints = ['Check the host and port, and that the broker has a WebSocket listener there.'];
   if (port === '1883' || port === '8883') {
     hints.push(
-      `Port ${port} is MQTT over TCP, which browsers cannot use: use the broker's WebSocket port (EMQX: ws 8083, wss 8084).`
+      `Port ${port} is MQTT over TCP, which browsers cannot use: use the broker's WebSocket port (mosquitto: often 9001 or 8080; EMQX: ws 8083, wss 8084).`
     );
   } else if (!secure && TLS_PORTS.has(port)) {
     hints.push(`Port ${port} usually speaks TLS: use wss:// for it.`);
@@ -116,13 +146,19 @@ export function connectionFailed(
     hints.push(`Port ${port} usually speaks plain WebSocket: use ws:// for it, or the TLS port (EMQX: 8084).`);
   }
   if (!path || path === '/') {
-    hints.push('The url has no path: most brokers serve MQTT over WebSocket at /mqtt (ws://host:8083/mqtt).');
+    hints.push(
+      'The url has no path: mosquitto needs none, but EMQX, HiveMQ and NanoMQ serve MQTT over WebSocket at /mqtt (ws://host:8083/mqtt) and RabbitMQ at /ws.'
+    );
   }
   if (closedEarly && protocolVersion === 5)
     hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
-  if (secure)
-    hints.push("For wss://, the browser must trust the broker's certificate: open https://host:port once to check.");
-  else hints.push('EMQX listens for ws on 8083 and for wss on 8084.');
+  if (secure) {
+    hints.push(
+      "For wss://, the browser must trust the broker's certificate (open https://host:port once to check), and the port must speak TLS: if it is a plain WebSocket port, use ws:// instead."
+    );
+  } else {
+    hints.push('Usual WebSocket ports: mosquitto 9001 or 8080 (as its config says), EMQX 8083, RabbitMQ 15675.');
+  }
   return {
     message: `Could not connect to ${redactUrl(url)}${detail ? ` (${detail})` : ''}.`,
     hint: hints.join(' '),
@@ -134,6 +170,25 @@ export function connectionLost(url: string, detail: string): Diagnosis {
   return {
     message: `The connection to ${redactUrl(url)} failed: ${detail}.`,
     hint: 'It reconnects on its own (unless reconnect-period="0"); if this repeats, check the network and the broker\'s logs.',
+  };
+}
+
+/**
+ * Explains a failed reconnect to a url that was connected before: the broker or the network is
+ * down for now, not set up wrong (the setup hints of {@link connectionFailed} would point the wrong way).
+ */
+export function reconnectFailed(url: string, detail?: string): Diagnosis {
+  return {
+    message: `The connection to ${redactUrl(url)} was lost${detail ? ` (${detail})` : ''}; reconnecting.`,
+    hint: 'This url worked before: the broker may be restarting or the network may be down. It keeps retrying with growing pauses (up to reconnect-max-period); if it does not come back, check that the broker is running.',
+  };
+}
+
+/** MQTT sends a password only with a user name: MQTT.js refuses to connect, and a retry cannot help. */
+export function passwordWithoutUsername(): Diagnosis {
+  return {
+    message: 'A password is set on <mqtt-connection> but no username, so MQTT cannot send it.',
+    hint: 'Set username as well (the attribute or the property): MQTT sends a password only together with a user name. Brokers that authenticate by a token alone take it as the password with any username, or as the username.',
   };
 }
 
