@@ -13,8 +13,12 @@ const BUDGET_KB = {
   // each other through property names the minifier keeps, each module has its own imports and
   // doc-free glue, and the shared helpers do more than the copies they replaced (the locale rule
   // for log and chart, ids resolved per root, the error attribute's one rule).
-  kit: 20, // build/kit.min.js: the kit's own code, lit and mqtt left out
-  overMqtt: 18.3, // dist/mqtt-elements.min.js minus MQTT.js's browser build
+  // Issue 12 (what a new user hit) cost 1.3 KB (19.5 -> 20.8): withdrawable commands (a signal
+  // through the queue and the client's store, the command's own state), the hints for a password
+  // without a user name, an outage and a TCP url (the user's own host and port, mosquitto's ports),
+  // one connection while the page's scripts run. Issue 14 must win it back on the message path.
+  kit: 21, // build/kit.min.js: the kit's own code, lit and mqtt left out
+  overMqtt: 19.3, // dist/mqtt-elements.min.js minus MQTT.js's browser build
   chart: 27, // dist/mqtt-elements-chart.min.js: uPlot + <mqtt-chart>, lit and the kit left out
 };
 

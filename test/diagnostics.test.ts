@@ -37,7 +37,7 @@ describe('diagnostics (DOM-free)', () => {
     expect(checkUrl('mqtts://b.example:8884')!.hint).to.contain('use wss://b.example:8884.');
     // A TCP port is no WebSocket port: name the usual ones instead of repeating it.
     const tcp = checkUrl('mqtt://b.example:1883')!.hint;
-    expect(tcp).to.contain('use ws://b.example:8083/mqtt.').and.to.contain('9001').and.to.contain('MQTT over TCP');
+    expect(tcp).to.contain('ws://b.example:9001').and.to.contain('8083').and.not.to.contain(':1883');
     expect(checkUrl('tcp://user:pw@b.example')!.hint).not.to.contain('pw');
   });
 
@@ -45,7 +45,7 @@ describe('diagnostics (DOM-free)', () => {
     const noPath = connectionFailed('ws://b.example:9001').hint;
     expect(noPath).to.contain('mosquitto needs none').and.to.contain('9001');
     const secure = connectionFailed('wss://b.example:9443/mqtt').hint;
-    expect(secure).to.contain('certificate').and.to.contain('plain WebSocket port, use ws://');
+    expect(secure).to.contain('certificate').and.to.contain('else use ws://');
     expect(connectionFailed('wss://b.example:9001').hint).to.contain('Port 9001 usually speaks plain WebSocket');
   });
 

@@ -1,11 +1,11 @@
 import { notEqual, type ReactiveController } from 'lit';
 import { firstControl, showState } from '../dom/controls.js';
-import type { MqttMessage } from '../session/message.js';
-import { validateTopic } from '../session/topic.js';
+import { commandWithdrawn, MqttDiagnosticError } from '../session/diagnostics.js';
+import type { MqttMessage, PublishOptions } from '../session/message.js';
 import type { ErrorReporter } from './error-reporter.js';
 import { InteractionController } from './interaction-controller.js';
 import type { SessionController, SessionHost } from './session-controller.js';
-import { checkNumber, positive, type NumberRule } from './settings.js';
+import { checkNumber, checkStateTopic, positive, type NumberRule } from './settings.js';
 import { SubscriptionController } from './subscription-controller.js';
 
 /** How long a command waits for its state, ms, when `confirm-timeout` is not set (or not valid). */
@@ -17,8 +17,19 @@ const TIMEOUT_RULE: NumberRule = {
   allowed: 'a positive number of ms, such as confirm-timeout="3000"',
 };
 
+/** Why a command that had not left yet was withdrawn without a word: a newer one took its place. */
+const REPLACED = new Error('A newer command replaced this one before it was sent.');
+
+/** A command on its way: withdrawn through its controller; `sent` once the client has it. */
+interface Command {
+  readonly controller: AbortController;
+  sent: boolean;
+}
+
 /** An element whose control sends commands and shows the state a device reports. */
 export interface CommandStateHost extends SessionHost {
+  /** The topic commands go to (for the hint when one is withdrawn). */
+  topic?: string;
   /** Topic on which the device reports its state; none: no command waits. */
   stateTopic?: string | null;
   /** A field to extract from a JSON state. */
@@ -47,10 +58,11 @@ export interface CommandStateOptions {
 /**
  * The command/state split of a control: subscribes to the host's `state-topic` and shows the state
  * the device reports in the host's control (held back while the user is using it, see
- * {@link InteractionController}). The host tells it when a command was sent ({@link commandSent})
- * and when one could not be ({@link commandFailed}); a sent command is `:state(pending)` until a
- * state comes, or `:state(timeout)` after `confirm-timeout`, when the control shows the last
- * confirmed state again. Validates `state-topic` and `confirm-timeout` on every host update.
+ * {@link InteractionController}). The host tells it when the user asks for a command
+ * ({@link commandRequested}), publishes with the options of {@link track}, and says when one could
+ * not be published ({@link commandFailed}). A command is `:state(pending)` until a state comes, or
+ * `:state(timeout)` after `confirm-timeout`, when the control shows the last confirmed state again
+ * and a command that has not reached the broker is withdrawn. Validates `state-topic` and `confirm-timeout` on every host update.
  */
 export class CommandStateController implements ReactiveController {
   private readonly interaction: InteractionController;
@@ -68,6 +80,8 @@ export class CommandStateController implements ReactiveController {
   private confirmTimer: ReturnType<typeof setTimeout> | undefined;
   /** Where the last command stands, as shown by the custom states. */
   private commandState: 'pending' | 'timeout' | undefined;
+  /** The last command, until its state came or it timed out. */
+  private command: Command | undefined;
   /** Set while the controller writes a state into the control. */
   private writing = false;
 
@@ -107,7 +121,7 @@ export class CommandStateController implements ReactiveController {
     const { stateTopic, confirmTimeout } = this.host;
     if (notEqual(stateTopic, this.checkedTopic)) {
       this.checkedTopic = stateTopic;
-      this.stateFilter = this.checkStateTopic(stateTopic);
+      this.stateFilter = checkStateTopic(this.options.reporter, stateTopic);
       if (this.stateFilter === undefined) this.forgetState();
     }
     if (notEqual(confirmTimeout, this.checkedTimeout)) {
@@ -124,18 +138,52 @@ export class CommandStateController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    // No confirmation will come to an element that left the page.
+    // No confirmation will come to an element that left the page, nor will it show what becomes of
+    // a command that has not left yet: that one is withdrawn.
+    this.withdraw(REPLACED);
     this.stopWaiting();
     if (this.commandState === 'pending') this.setCommandState(undefined);
   }
 
-  /** A command left (or is about to): wait for its state; a state the control held back is superseded. */
-  commandSent(): void {
+  /**
+   * The user asked for a command, which may wait (in a throttle) before it is published: the element
+   * is pending, and a state the control held back is superseded.
+   */
+  commandRequested(): void {
     if (this.stateFilter === undefined) return;
     this.stateDeferred = false;
+    this.stopWaiting();
     this.setCommandState('pending');
-    clearTimeout(this.confirmTimer);
-    this.confirmTimer = setTimeout(() => this.confirmTimedOut(), this.confirmWait);
+  }
+
+  /**
+   * A command is being published: the publish options that tell this controller when it leaves and
+   * let it withdraw it. A command waits `confirm-timeout` to be sent (it is queued while offline),
+   * then `confirm-timeout` for its state; one that was not sent in time is withdrawn and never sent
+   * later, and one sent but not acknowledged by the broker is taken back from the client. A newer
+   * command replaces one that has not left yet. Without a `state-topic`: nothing to track.
+   */
+  track(): Pick<PublishOptions, 'signal' | 'onSend'> {
+    if (this.stateFilter === undefined) return {};
+    this.withdraw(REPLACED);
+    const command: Command = { controller: new AbortController(), sent: false };
+    this.command = command;
+    this.commandRequested();
+    this.waitFor(command);
+    return {
+      signal: command.controller.signal,
+      onSend: () => {
+        if (this.command !== command) return;
+        command.sent = true;
+        // The confirmation wait starts when the command leaves.
+        this.waitFor(command);
+      },
+    };
+  }
+
+  /** Whether `error` only says that a newer command replaced this one (nothing to report). */
+  replaced(error: unknown): boolean {
+    return error === REPLACED;
   }
 
   /** A command that could not be published waits for no state: the control shows the confirmed one. */
@@ -174,10 +222,27 @@ export class CommandStateController implements ReactiveController {
     }
   }
 
-  private confirmTimedOut(): void {
+  private waitFor(command: Command): void {
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = setTimeout(() => this.confirmTimedOut(command), this.confirmWait);
+  }
+
+  /** No state in time: the command is withdrawn (if the broker does not have it yet), the control shows the confirmed state. */
+  private confirmTimedOut(command: Command): void {
     this.confirmTimer = undefined;
+    this.command = undefined;
+    const { topic = '' } = this.host;
+    command.controller.abort(new MqttDiagnosticError(commandWithdrawn(topic, this.confirmWait, command.sent)));
     this.setCommandState('timeout');
     this.showConfirmed();
+  }
+
+  /** Withdraws the last command if it has not left yet. */
+  private withdraw(reason: Error): void {
+    const command = this.command;
+    if (!command || command.sent) return;
+    this.command = undefined;
+    command.controller.abort(reason);
   }
 
   /** A state message: it confirms any command waiting, and the control shows it. */
@@ -186,6 +251,10 @@ export class CommandStateController implements ReactiveController {
     if (message.value === undefined) return;
     this.options.reporter.clear();
     this.confirmed = { value: message.value };
+    // A retained state is what the broker kept from before (sent on a resubscribe after a
+    // reconnect): it confirms no command, and the control keeps showing the command meanwhile.
+    if (message.retain && this.commandState === 'pending') return;
+    this.command = undefined;
     this.stopWaiting();
     this.setCommandState(undefined);
     this.showConfirmed();
@@ -193,6 +262,7 @@ export class CommandStateController implements ReactiveController {
 
   /** No state topic any more, or another one: nothing is confirmed or awaited. */
   private forgetState(): void {
+    this.withdraw(REPLACED);
     this.confirmed = undefined;
     this.stateDeferred = false;
     this.stopWaiting();
@@ -219,24 +289,5 @@ export class CommandStateController implements ReactiveController {
   private stopWaiting(): void {
     clearTimeout(this.confirmTimer);
     this.confirmTimer = undefined;
-  }
-
-  /** `state-topic` when it is one exact topic (as a publish topic must be); anything else is reported. */
-  private checkStateTopic(topic: string | null | undefined): string | undefined {
-    const reporter = this.options.reporter;
-    if (topic === undefined || topic === null) {
-      reporter.settle('state-topic');
-      return undefined;
-    }
-    let problem: { message: string; hint: string } | undefined;
-    try {
-      validateTopic(topic);
-    } catch (error) {
-      problem = {
-        message: `state-topic: ${(error as Error).message}`,
-        hint: 'A control shows the state of one device: use the exact topic it reports on, such as "home/lamp/state", with no + or # (use <mqtt-subscribe> for many topics).',
-      };
-    }
-    return reporter.check('state-topic', problem) ? topic : undefined;
   }
 }

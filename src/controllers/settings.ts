@@ -1,5 +1,6 @@
 import { isPayloadType, type PayloadType } from '../session/codec.js';
 import type { QoS } from '../session/message.js';
+import { validateTopic } from '../session/topic.js';
 import { validLocale } from '../lib/intl.js';
 import type { ErrorReporter } from './error-reporter.js';
 
@@ -104,4 +105,22 @@ export function checkLocale(reporter: ErrorReporter, locale: string | null | und
         };
   reporter.check('locale', problem);
   return tag;
+}
+
+/** `state-topic` when it is one exact topic (as a publish topic must be); anything else is reported. */
+export function checkStateTopic(reporter: ErrorReporter, topic: string | null | undefined): string | undefined {
+  if (topic === undefined || topic === null) {
+    reporter.settle('state-topic');
+    return undefined;
+  }
+  let problem: { message: string; hint: string } | undefined;
+  try {
+    validateTopic(topic);
+  } catch (error) {
+    problem = {
+      message: `state-topic: ${(error as Error).message}`,
+      hint: 'A control shows the state of one device: use the exact topic it reports on, such as "home/lamp/state", with no + or # (use <mqtt-subscribe> for many topics).',
+    };
+  }
+  return reporter.check('state-topic', problem) ? topic : undefined;
 }

@@ -243,7 +243,9 @@ export class MqttConnection extends ReactiveElement {
 
   /**
    * Publishes a message; queued while not connected. Resolves once the client has accepted it.
-   * Rejects with an error whose `hint` explains a bad topic.
+   * Rejects with an error whose `hint` explains a bad topic. `options.signal` (an `AbortSignal`, e.g.
+   * `AbortSignal.timeout(5000)`) withdraws the message while the broker does not have it: a queued
+   * one is never sent, and a QoS 1 or 2 one not yet acknowledged is not sent again after a reconnect.
    */
   publish(topic: string, payload: string | Uint8Array, options?: PublishOptions): Promise<void> {
     return this.session.publish(topic, payload, options);

@@ -30,16 +30,23 @@ const DEFAULT_EVENTS = ['click', 'change', 'submit'];
  * while the user drags, types in or has opened the control is shown when they let go, unless they
  * sent a newer command meanwhile.
  *
+ * A command never runs after the page gave up on it. Made while offline, it waits (pending, and the
+ * element `offline`) up to `confirm-timeout` to be sent; if the connection is not back by then it is
+ * withdrawn, reported with `mqtt-error`, and never sent later. Once sent, it waits `confirm-timeout`
+ * for its state; a QoS 1 or 2 command that the broker has not acknowledged by then is taken back too
+ * (a reconnect does not send it again). A newer command replaces one that is still waiting to be
+ * sent. A retained state (the broker's copy, sent again after a reconnect) confirms no command.
+ *
  * @tag mqtt-publish
  * @summary Publishes what its control says.
  *
  * @slot - The control: a button, input, select, textarea, form or custom form control.
  *
- * @cssstate pending - A command was sent and its state (on `state-topic`) has not come yet.
+ * @cssstate pending - A command was asked for (queued while offline, or sent) and its state (on `state-topic`) has not come yet.
  * @cssstate timeout - No state came within `confirm-timeout` after the last command; the control shows the last confirmed state again. Cleared by the next state or command.
  *
  * @event {MqttPublishEvent} mqtt-publish - The client accepted a message. `detail: { topic, payload, qos, retain }`.
- * @event {MqttErrorEvent} mqtt-error - A bad topic or value, or a publish that failed. `detail: { error, code?, hint }`.
+ * @event {MqttErrorEvent} mqtt-error - A bad topic or value, a publish that failed, or a command withdrawn after `confirm-timeout`. `detail: { error, code?, hint }`.
  */
 export class MqttPublish extends LitElement {
   static override styles = css`
@@ -91,7 +98,7 @@ export class MqttPublish extends LitElement {
   /** A field to extract from a JSON state (`a.b[0].c`), when the device reports more than this control shows. */
   @property({ attribute: 'state-path' }) statePath?: string;
 
-  /** ms a command waits for its state before `:state(timeout)` and the return to the last confirmed state. */
+  /** ms a command waits for its state (from when it is sent) before `:state(timeout)` and the return to the last confirmed state; also how long one made while offline may wait to be sent before it is withdrawn. */
   @property({ attribute: 'confirm-timeout', type: Number }) confirmTimeout: number = 5000;
 
   /** The last state reported on `state-topic` (decoded by `type`, `state-path` applied); undefined before the first. @readonly */
@@ -164,7 +171,7 @@ export class MqttPublish extends LitElement {
     if (event.type !== (this.event || defaultEventFor(control))) return;
     if (event.type === 'submit') event.preventDefault();
     const value = controlValue(control, this.payloadOn, this.payloadOff);
-    this.command.commandSent();
+    this.command.commandRequested();
     if (this.throttle > 0) {
       this.throttled.interval = this.throttle;
       this.throttled.push(value);
@@ -183,7 +190,6 @@ export class MqttPublish extends LitElement {
       const control = firstControl(this);
       value = control ? controlValue(control, this.payloadOn, this.payloadOff) : undefined;
     }
-    this.command.commandSent();
     return this.send(value);
   }
 
@@ -210,11 +216,12 @@ export class MqttPublish extends LitElement {
       const payload = encodeCommand(value, checkType(this.reporter, this.type), this.payload);
       const qos = checkQos(this.reporter, this.qos);
       const { retain, properties } = this;
-      await session.publish(topic, payload, { qos, retain, properties });
+      await session.publish(topic, payload, { qos, retain, properties, ...this.command.track() });
       this.reporter.clear();
       this.lastPublished = properties ? { topic, payload, qos, retain, properties } : { topic, payload, qos, retain };
       this.dispatchEvent(new MqttPublishEvent(this.lastPublished));
     } catch (error) {
+      if (this.command.replaced(error)) throw error;
       this.reporter.report(error);
       this.command.commandFailed();
       throw error;

@@ -27,28 +27,24 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/[^/?#]*@/, '//***@');
 }
 
-/** Where each kind of broker serves MQTT over WebSocket by default. */
+/** The WebSocket ports brokers use by default. */
+const PORTS = 'mosquitto often 9001 or 8080, EMQX 8083 (wss 8084)';
 const PATH_HINT =
-  'If the broker serves WebSocket at a path, add it: /mqtt on EMQX, HiveMQ and NanoMQ, /ws on RabbitMQ; mosquitto needs none.';
+  'If the broker serves WebSocket at a path, add it: /mqtt (EMQX, HiveMQ, NanoMQ), /ws (RabbitMQ); mosquitto needs none.';
 
 /** The WebSocket url to try for a url written for TCP (`mqtt://host:port`, `host:port`). */
 function webSocketHint(url: string, secure: boolean): string {
   const scheme = secure ? 'wss' : 'ws';
-  const emqxPort = secure ? 8084 : 8083;
+  const start = 'Browsers reach MQTT brokers over WebSocket only: use';
   const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^/?#@]*@)?(\[[^\]]*\]|[^/:?#]+)(?::(\d+))?(\/[^?#]*)?/i.exec(
     url.trim()
   );
-  if (!match) {
-    return `Browsers reach MQTT brokers over WebSocket only: use a ${scheme}:// url such as ${scheme}://localhost:9001 (mosquitto) or ${scheme}://localhost:${emqxPort}/mqtt (EMQX).`;
-  }
+  if (!match) return `${start} a ${scheme}:// url such as ${scheme}://localhost:9001. ${PATH_HINT}`;
   const [, host, port = '', path = ''] = match;
-  const tcpPort = !port || port === '1883' || port === '8883';
-  const suggestion = tcpPort ? `${scheme}://${host}:${emqxPort}/mqtt` : `${scheme}://${host}:${port}${path}`;
-  const tcpNote = tcpPort
-    ? ` Port ${port || (secure ? 8883 : 1883)} is MQTT over TCP; the WebSocket listener has its own port (mosquitto: often 9001 or 8080, as its config says; EMQX: ${emqxPort}).`
-    : '';
-  const pathNote = tcpPort || path ? '' : ` ${PATH_HINT}`;
-  return `Browsers reach MQTT brokers over WebSocket only: use ${suggestion}.${tcpNote}${pathNote}`;
+  if (!port || port === '1883' || port === '8883') {
+    return `${start} the port of the broker's WebSocket listener (${PORTS}), such as ${scheme}://${host}:9001.`;
+  }
+  return `${start} ${scheme}://${host}:${port}${path}.${path ? '' : ` ${PATH_HINT}`}`;
 }
 
 /**
@@ -137,28 +133,22 @@ export function connectionFailed(
   }
   const hints = ['Check the host and port, and that the broker has a WebSocket listener there.'];
   if (port === '1883' || port === '8883') {
-    hints.push(
-      `Port ${port} is MQTT over TCP, which browsers cannot use: use the broker's WebSocket port (mosquitto: often 9001 or 8080; EMQX: ws 8083, wss 8084).`
-    );
+    hints.push(`Port ${port} is MQTT over TCP, which browsers cannot use: use the WebSocket port (${PORTS}).`);
   } else if (!secure && TLS_PORTS.has(port)) {
     hints.push(`Port ${port} usually speaks TLS: use wss:// for it.`);
   } else if (secure && PLAIN_PORTS.has(port)) {
     hints.push(`Port ${port} usually speaks plain WebSocket: use ws:// for it, or the TLS port (EMQX: 8084).`);
   }
   if (!path || path === '/') {
-    hints.push(
-      'The url has no path: mosquitto needs none, but EMQX, HiveMQ and NanoMQ serve MQTT over WebSocket at /mqtt (ws://host:8083/mqtt) and RabbitMQ at /ws.'
-    );
+    hints.push('The url has no path: mosquitto needs none, but EMQX, HiveMQ and NanoMQ use /mqtt, RabbitMQ /ws.');
   }
   if (closedEarly && protocolVersion === 5)
     hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
-  if (secure) {
-    hints.push(
-      "For wss://, the browser must trust the broker's certificate (open https://host:port once to check), and the port must speak TLS: if it is a plain WebSocket port, use ws:// instead."
-    );
-  } else {
-    hints.push('Usual WebSocket ports: mosquitto 9001 or 8080 (as its config says), EMQX 8083, RabbitMQ 15675.');
-  }
+  hints.push(
+    secure
+      ? "For wss://, the browser must trust the broker's certificate (open https://host:port once to check) and the port must speak TLS (else use ws://)."
+      : `Usual WebSocket ports: ${PORTS}.`
+  );
   return {
     message: `Could not connect to ${redactUrl(url)}${detail ? ` (${detail})` : ''}.`,
     hint: hints.join(' '),
@@ -173,22 +163,19 @@ export function connectionLost(url: string, detail: string): Diagnosis {
   };
 }
 
-/**
- * Explains a failed reconnect to a url that was connected before: the broker or the network is
- * down for now, not set up wrong (the setup hints of {@link connectionFailed} would point the wrong way).
- */
+/** Explains a failed reconnect to a url that was connected before: an outage, not a wrong setup. */
 export function reconnectFailed(url: string, detail?: string): Diagnosis {
   return {
     message: `The connection to ${redactUrl(url)} was lost${detail ? ` (${detail})` : ''}; reconnecting.`,
-    hint: 'This url worked before: the broker may be restarting or the network may be down. It keeps retrying with growing pauses (up to reconnect-max-period); if it does not come back, check that the broker is running.',
+    hint: 'This url worked before: the broker or the network is down for now. It keeps retrying; if it does not come back, check the broker.',
   };
 }
 
 /** MQTT sends a password only with a user name: MQTT.js refuses to connect, and a retry cannot help. */
 export function passwordWithoutUsername(): Diagnosis {
   return {
-    message: 'A password is set on <mqtt-connection> but no username, so MQTT cannot send it.',
-    hint: 'Set username as well (the attribute or the property): MQTT sends a password only together with a user name. Brokers that authenticate by a token alone take it as the password with any username, or as the username.',
+    message: 'A password is set on <mqtt-connection> but no username.',
+    hint: 'Set username too: MQTT sends a password only with a user name.',
   };
 }
 
@@ -320,5 +307,13 @@ export function subscribeRefused(filter: string, code: number): Diagnosis {
     message: `The broker refused the subscription to "${filter}": ${reason} (code ${code}).`,
     hint: "Check the broker's access rules (ACL) for this user and topic.",
     code,
+  };
+}
+
+/** Explains a command withdrawn after `confirm-timeout` ms: not sent in time, or `sent` but not acknowledged. */
+export function commandWithdrawn(topic: string, ms: number, sent: boolean): Diagnosis {
+  return {
+    message: `The command to "${topic}" was withdrawn: ${sent ? 'not acknowledged' : 'not sent'} within confirm-timeout (${ms} ms); the device will not get it.`,
+    hint: `The connection ${sent ? 'broke as it was sent' : 'was down'}: send it again once connected${sent ? '' : ', or let it wait longer with confirm-timeout'}.`,
   };
 }

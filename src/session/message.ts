@@ -60,4 +60,13 @@ export interface PublishOptions {
   retain?: boolean;
   /** MQTT 5 publish properties. */
   properties?: IPublishPacket['properties'];
+  /**
+   * Withdraws the publish while the broker does not have it: a queued publish leaves the queue, and
+   * a QoS 1 or 2 message not yet acknowledged is taken out of the client's store (no reconnect sends
+   * it again). The promise then rejects with the signal's reason. A message the broker acknowledged
+   * cannot be called back.
+   */
+  signal?: AbortSignal;
+  /** Called when the message is handed to the client: at once when connected, else on reconnect. */
+  onSend?: () => void;
 }

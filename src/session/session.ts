@@ -94,7 +94,7 @@ export class MqttSession {
 
   /**
    * Publishes, or queues until connected. Resolves once the client has accepted the message (QoS 0:
-   * written; QoS 1 and 2: acknowledged).
+   * written; QoS 1 and 2: acknowledged). `options.signal` withdraws it while the broker does not have it.
    */
   publish(topic: string, payload: string | Uint8Array, options: PublishOptions = {}): Promise<void> {
     try {
@@ -102,6 +102,7 @@ export class MqttSession {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     return new Promise((resolve, reject) => {
       const item: QueuedPublish = { topic, payload, options, resolve, reject };
       const client = this.connection.client;
