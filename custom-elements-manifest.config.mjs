@@ -1,5 +1,5 @@
 // cem analyze --litelement: the manifest is generated from the JSDoc in src/ and committed.
-import { expandedTypes } from './scripts/cem-expanded-types.mjs';
+import { expandedTypes, resolvedDefaults } from './scripts/cem-expanded-types.mjs';
 
 /**
  * The analyzer also guesses events from `dispatchEvent(new SomeEvent(...))` calls and names them
@@ -87,5 +87,5 @@ export default {
   litelement: true,
   // package.json names custom-elements.json itself; the analyzer would point it at the check's copy.
   packagejson: false,
-  plugins: [documentedEventsOnly(), keepInstanceProperties(), expandedTypes(), sortedModules()],
+  plugins: [documentedEventsOnly(), keepInstanceProperties(), resolvedDefaults(), expandedTypes(), sortedModules()],
 };

@@ -39,3 +39,54 @@ export function expandedTypes() {
     },
   };
 }
+
+// A `cem analyze` plugin: a default written as a module constant (`window = DEFAULT_WINDOW`) reaches
+// an attribute as the constant's name and with no type, so the README, the IDE data and any tool
+// reading the manifest show `DEFAULT_WINDOW` and no type where a user needs `300` and `number`. A
+// default that names a `const` of its module holding a literal is replaced by the literal; an
+// attribute still without a type takes its field's type, else the constant's.
+
+export function resolvedDefaults() {
+  const constants = new Map(); // module path -> Map(name -> { text, type })
+  return {
+    name: 'resolved-defaults',
+    analyzePhase({ ts, node, moduleDoc }) {
+      if (!ts.isVariableStatement(node) || !ts.isSourceFile(node.parent)) return;
+      if (!(node.declarationList.flags & ts.NodeFlags.Const)) return;
+      for (const declaration of node.declarationList.declarations) {
+        const init = declaration.initializer;
+        if (!ts.isIdentifier(declaration.name) || !init) continue;
+        let type;
+        if (ts.isNumericLiteral(init)) type = 'number';
+        else if (
+          ts.isPrefixUnaryExpression(init) &&
+          init.operator === ts.SyntaxKind.MinusToken &&
+          ts.isNumericLiteral(init.operand)
+        )
+          type = 'number';
+        else if (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init)) type = 'string';
+        else if (init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) type = 'boolean';
+        else continue;
+        if (!constants.has(moduleDoc.path)) constants.set(moduleDoc.path, new Map());
+        constants.get(moduleDoc.path).set(declaration.name.text, { text: init.getText(), type });
+      }
+    },
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        for (const declaration of mod.declarations ?? []) {
+          const fields = (declaration.members ?? []).filter((m) => m.kind === 'field');
+          for (const item of [...(declaration.attributes ?? []), ...fields]) {
+            // An inherited attribute or field was written in its superclass's module.
+            const where = constants.get(item.inheritedFrom?.module ?? mod.path);
+            const constant = item.default !== undefined && where?.get(item.default.trim());
+            if (constant) item.default = constant.text;
+            if (item.type?.text || item.default === undefined) continue;
+            const field = item.fieldName && fields.find((f) => f.name === item.fieldName);
+            const text = field?.type?.text ?? constant?.type;
+            if (text) item.type = { text };
+          }
+        }
+      }
+    },
+  };
+}
