@@ -3,10 +3,11 @@ import { property } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { chartOptions, seriesColours, seriesOptions, timeSpan, valueWithUnit } from '../chart/options.js';
 import type { SeriesLook, ValueFormat } from '../chart/options.js';
+import { ChartPlot } from '../chart/plot.js';
 import { SeriesSet, type ChartSeries } from '../chart/series.js';
 
 export type { ChartSeries } from '../chart/series.js';
-import { endRule, MAX_POINTS_RULE, rangeProblem, WINDOW_RULE } from '../chart/settings.js';
+import { MAX_POINTS_RULE, validRange, WINDOW_RULE } from '../chart/settings.js';
 import { chartSummary, notANumber, toNumber, tooManySeries } from '../chart/values.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
 import { checkDigits, checkLocale, checkNumber } from '../controllers/settings.js';
@@ -79,10 +80,10 @@ export class MqttChart extends MqttSubscriberElement {
   @property() locale?: string;
 
   private readonly data = new SeriesSet(DEFAULT_MAX_POINTS, MAX_SERIES);
-  private uplot: uPlot | undefined;
-  /** How many series the plot has (after its x series). */
-  private plotted = 0;
-  private resizer: ResizeObserver | undefined;
+  private readonly chart = new ChartPlot(
+    () => this.box(),
+    () => this.scheduleFrame()
+  );
   private ticker: ReturnType<typeof setInterval> | undefined;
   /** Rewrites the aria-label: at once, then at most once per LABEL_EVERY_MS (the latest summary). */
   private readonly labeller = new Throttle<void>(
@@ -91,8 +92,6 @@ export class MqttChart extends MqttSubscriberElement {
   );
   /** The plot must be made again (its options changed). */
   private rebuild = true;
-  /** The plot's size must be fitted to the element again. */
-  private unfitted = true;
   /** Valid settings in use. */
   private windowMs = DEFAULT_WINDOW * 1000;
   private digitsShown: number | undefined;
@@ -110,7 +109,7 @@ export class MqttChart extends MqttSubscriberElement {
   // Typed through import() so that the declaration file needs no default import of uPlot's
   // `export =` types (which projects without esModuleInterop could not read).
   get plot(): import('uplot') | undefined {
-    return this.uplot;
+    return this.chart.plot;
   }
 
   /** The series drawn, in the order their topics first sent a number: topic, label, points kept and latest value. @readonly */
@@ -129,10 +128,7 @@ export class MqttChart extends MqttSubscriberElement {
     clearInterval(this.ticker);
     this.ticker = undefined;
     this.labeller.cancel();
-    this.resizer?.disconnect();
-    this.resizer = undefined;
-    this.uplot?.destroy();
-    this.uplot = undefined;
+    this.chart.destroy();
     this.rebuild = true;
   }
 
@@ -148,7 +144,7 @@ export class MqttChart extends MqttSubscriberElement {
       );
     if (changed.has('digits')) this.digitsShown = checkDigits(this.reporter, this.digits);
     if (changed.has('locale')) this.localeShown = checkLocale(this.reporter, this.locale);
-    if (changed.has('min') || changed.has('max')) this.range = this.validRange();
+    if (changed.has('min') || changed.has('max')) this.range = validRange(this.reporter, this.min, this.max);
     const redrawn = ['window', 'min', 'max', 'digits', 'unit', 'locale', 'topic', 'path', 'type'] as const;
     if (redrawn.some((name) => changed.has(name))) this.rebuild = true;
   }
@@ -192,44 +188,16 @@ export class MqttChart extends MqttSubscriberElement {
   private draw(): void {
     if (!this.isConnected || !this.hasUpdated) return;
     this.localeNow = elementLocale(this, this.localeShown);
-    // Observed from the first draw after each connection (the observer ends with the element's removal).
-    if (!this.resizer) {
-      this.resizer = new ResizeObserver(() => {
-        this.unfitted = true;
-        this.scheduleFrame();
-      });
-      this.resizer.observe(this.box());
-    }
     const now = Date.now();
     this.data.dropBefore(now - this.windowMs);
     const columns = this.data.aligned() as uPlot.AlignedData;
     const oldest = columns[0]?.[0];
     const [start, end] = timeSpan(now, this.windowMs, oldest === undefined ? undefined : oldest * 1000);
     this.xRange = [start / 1000, end / 1000];
-    const list = this.data.list;
-    if (this.rebuild || !this.uplot) {
-      this.uplot?.destroy();
-      // uPlot hands over its root element: into the `chart` part it goes.
-      this.uplot = new uPlot(this.options(), columns, (self, init) => {
-        this.box().replaceChildren(self.root);
-        init();
-      });
-      this.plotted = list.length;
-      this.rebuild = false;
-      this.unfitted = true;
-    } else {
-      const plot = this.uplot;
-      plot.batch(() => {
-        const look = this.look();
-        for (; this.plotted < list.length; this.plotted++) {
-          plot.addSeries(seriesOptions(list[this.plotted].label, this.plotted, look));
-          // The legend may take another line.
-          this.unfitted = true;
-        }
-        plot.setData(columns);
-      });
-    }
-    if (this.unfitted) this.fit();
+    const labels = this.data.list.map((series) => series.label);
+    const series = (label: string, i: number) => seriesOptions(label, i, this.look());
+    this.chart.draw(columns, labels, this.rebuild, () => this.options(), series);
+    this.rebuild = false;
     // While there are points, the window slides with the clock even when no message comes.
     const hasPoints = this.data.hasPoints;
     if (hasPoints && this.ticker === undefined) {
@@ -239,18 +207,6 @@ export class MqttChart extends MqttSubscriberElement {
       this.ticker = undefined;
     }
     this.labeller.push();
-  }
-
-  /** Sizes the plot to the element's box, less the legend below it. */
-  private fit(): void {
-    const plot = this.uplot;
-    if (!plot) return;
-    this.unfitted = false;
-    const box = this.box();
-    const legend = plot.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 0;
-    const width = Math.max(0, Math.floor(box.clientWidth));
-    const height = Math.max(40, Math.floor(box.clientHeight - legend));
-    if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
   }
 
   private box(): HTMLElement {
@@ -295,13 +251,6 @@ export class MqttChart extends MqttSubscriberElement {
   private summary(): string {
     const format = this.valueFormat();
     return chartSummary(this.topic, this.series, (value) => valueWithUnit(format, value));
-  }
-
-  /** `min` and `max` when numbers with min below max: one that is not a number is ignored; min not below max, both. */
-  private validRange(): [number | undefined, number | undefined] {
-    const min = checkNumber(this.reporter, 'min', this.min, undefined, endRule('min'));
-    const max = checkNumber(this.reporter, 'max', this.max, undefined, endRule('max'));
-    return this.reporter.check('min/max', rangeProblem(min, max)) ? [min, max] : [undefined, undefined];
   }
 }
 
