@@ -4,6 +4,7 @@ import { expect } from '@open-wc/testing';
 import uPlot from 'uplot';
 import {
   chartOptions,
+  lonePoints,
   PALETTE,
   seriesColours,
   seriesOptions,
@@ -126,6 +127,35 @@ describe('chart options (the uPlot adapter)', () => {
     expect(value(noPlot, null)).to.equal('–');
     const noUnit = seriesOptions('kitchen', 0, settings()).value as (self: uPlot, v: number) => string;
     expect(noUnit(noPlot, 3)).to.equal('3.0');
+  });
+
+  it('draws the points no line reaches as dots', () => {
+    expect(lonePoints([5])).to.deep.equal([0]);
+    expect(lonePoints([])).to.equal(null);
+    expect(lonePoints([1, 2, 3])).to.equal(null);
+    // `undefined`: a time of another series only, which the line spans.
+    expect(lonePoints([undefined, 3, undefined])).to.deep.equal([1]);
+    expect(lonePoints([1, undefined, 2])).to.equal(null);
+    // `null`: a gap.
+    expect(lonePoints([1, null, 2])).to.deep.equal([0, 2]);
+    expect(lonePoints([1, 2, null, null, 3, undefined, null, 4, 5])).to.deep.equal([4]);
+    const series = seriesOptions('kitchen', 0, settings());
+    expect(series.points!.fill).to.equal(PALETTE[0]);
+    type Filter = (self: uPlot, series: number, show: boolean, gaps: null) => number[] | null;
+    const filter = series.points!.filter as Filter;
+    expect(
+      filter(
+        {
+          data: [
+            [1, 2, 3],
+            [null, 4, null],
+          ],
+        } as unknown as uPlot,
+        1,
+        false,
+        null
+      )
+    ).to.deep.equal([1]);
   });
 
   it('sizes the y axis to its widest label, measured in its font', () => {

@@ -105,14 +105,47 @@ export function timeValues(splits: readonly number[], formatTime: ChartSettings[
   return splits.map((at) => formatTime(at * 1000, seconds));
 }
 
-/** The options of the `index`th series (0 is the first after x), labelled `label`. */
+/** A series' column as uPlot holds it: `undefined` where only other series have a point, `null` at a gap. */
+type Column = ArrayLike<number | null | undefined>;
+
+/**
+ * The points of a column that no line reaches: a series' only point, or one alone between gaps
+ * (`null`). uPlot draws a line between two points or none, so these are drawn as dots. `null`
+ * when there are none.
+ */
+export function lonePoints(ys: Column): number[] | null {
+  const lone: number[] = [];
+  // The last point whose previous neighbour is a gap or the start, while no point followed it.
+  let candidate = -1;
+  let afterPoint = false;
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i];
+    if (y === undefined) continue;
+    if (y === null) {
+      if (candidate >= 0) lone.push(candidate);
+      candidate = -1;
+      afterPoint = false;
+    } else {
+      candidate = afterPoint ? -1 : i;
+      afterPoint = true;
+    }
+  }
+  if (candidate >= 0) lone.push(candidate);
+  return lone.length > 0 ? lone : null;
+}
+
+/**
+ * The options of the `index`th series (0 is the first after x), labelled `label`. A point that no
+ * line reaches is a dot.
+ */
 export function seriesOptions(label: string, index: number, look: SeriesLook): uPlot.Series {
+  const colour = look.colours[index % look.colours.length];
   return {
     label,
-    stroke: look.colours[index % look.colours.length],
+    stroke: colour,
     width: 2,
     spanGaps: true,
-    points: { show: false },
+    points: { show: false, size: 6, width: 1, fill: colour, filter: (self, i) => lonePoints(self.data[i]) },
     value: (_self, v) => (v === null || v === undefined ? '–' : valueWithUnit(look, v)),
   };
 }

@@ -9,12 +9,16 @@ export interface Series {
   readonly ring: Ring;
 }
 
-/** Columns in uPlot's aligned form: shared x values (seconds), then one column per series. */
-export type AlignedColumns = [Float64Array | number[], ...(Float64Array | (number | null)[])[]];
+/**
+ * Columns in uPlot's aligned form: shared x values (seconds), then one column per series, with
+ * `undefined` where a series has no point at a time (another series has).
+ */
+export type AlignedColumns = [Float64Array | number[], ...(Float64Array | (number | null | undefined)[])[]];
 
 /**
  * The series of a chart, one per topic, each in its own {@link Ring}; and their merge into the aligned
- * columns uPlot draws (one x array shared by every series, `null` where a series has no point).
+ * columns uPlot draws (one x array shared by every series, `undefined` where a series has no point:
+ * uPlot's "alignment artifact", which a line spans and the cursor skips; `null` would be a gap).
  *
  * DOM-free.
  */
@@ -96,7 +100,7 @@ export class SeriesSet {
 
   /**
    * The points in uPlot's aligned form, times in seconds. One series: its own columns. Several: the
-   * sorted union of their times, each series `null` where it has no point at a time.
+   * sorted union of their times, each series `undefined` where it has no point at a time.
    */
   aligned(): AlignedColumns {
     const list = this.list;
@@ -122,7 +126,7 @@ export class SeriesSet {
     const times = all.subarray(0, distinct);
     const columns: AlignedColumns = [Array.from(times, (t) => t / 1000)];
     for (const { ring } of list) {
-      const ys: (number | null)[] = new Array(distinct).fill(null);
+      const ys: (number | null | undefined)[] = new Array(distinct).fill(undefined);
       // Both in time order: walk them together.
       let at = 0;
       for (let i = 0; i < ring.length; i++) {

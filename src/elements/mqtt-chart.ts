@@ -31,7 +31,8 @@ const LABEL_EVERY_MS = 1000;
  * series per matching topic, labelled in a legend by its named-wildcard values
  * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic; a filter without
  * wildcards has no legend. The time axis spans `window` seconds; a new chart's axis spans the last
- * 20 s at first, then grows from its first point until it spans `window`. Each series keeps at most `max-points` points in a
+ * 20 s at first, then grows from its first point until it spans `window`. A point that no line
+ * reaches (a series' only point, such as a retained value just arrived) is drawn as a dot. Each series keeps at most `max-points` points in a
  * ring buffer and none older than `window` seconds, so memory stays bounded however long it runs;
  * however fast messages arrive, the chart redraws at most once per animation frame. It fills its
  * own box (default height 240px: size it with CSS) and follows its container's size. Payloads that

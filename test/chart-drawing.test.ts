@@ -1,0 +1,45 @@
+// What <mqtt-chart> draws, read from its uPlot instance and canvas (issue 12: what a new user hit):
+// a lone point, the legend's values, tick labels that never repeat, and the gap of an outage.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../src/chart.js';
+import type { MqttConnection } from '../src/index.js';
+import { brokerPublish, nextFrame, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+
+describe('<mqtt-chart> drawing', () => {
+  let url: string;
+  let conn: MqttConnection;
+  onMainBroker(
+    (u) => (url = u),
+    () => conn
+  );
+
+  async function mount(template: (base: string) => unknown, base = uniqueTopic('draw')) {
+    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>${template(base)}</mqtt-connection>`);
+    await subscriptionsAtBroker(base, 1);
+    return { base, el: conn.querySelector('mqtt-chart')! };
+  }
+
+  it('draws a lone point (a retained value just arrived) as a dot', async () => {
+    const base = uniqueTopic('draw');
+    await brokerPublish({ topic: base, payload: '21.5', retain: true });
+    const { el } = await mount(
+      (b) => html`<mqtt-chart topic=${b} style="--mqtt-chart-color-1: rgb(255, 0, 0)"></mqtt-chart>`,
+      base
+    );
+    await waitUntil(() => el.plot?.data[0]?.length === 1, 'the retained value is not drawn');
+    await nextFrame();
+    await nextFrame();
+    const plot = el.plot!;
+    // The pixel at the point, on the plot's canvas (device pixels).
+    const pixel = () => {
+      const x = Math.round(plot.valToPos(plot.data[0][0], 'x', true));
+      const y = Math.round(plot.valToPos(21.5, 'y', true));
+      return [...plot.ctx.getImageData(x, y, 1, 1).data];
+    };
+    const [r, g, b, a] = pixel();
+    expect(a, `pixel ${pixel()}`).to.be.above(200);
+    expect(r - Math.max(g, b), `pixel ${pixel()}`).to.be.above(150);
+    await conn.disconnect();
+    await brokerPublish({ topic: base, payload: '', retain: true });
+  });
+});
