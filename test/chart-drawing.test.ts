@@ -2,8 +2,15 @@
 // a lone point, the legend's values, tick labels that never repeat, and the gap of an outage.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/chart.js';
+import type { MqttChart } from '../src/chart.js';
 import type { MqttConnection } from '../src/index.js';
 import { brokerPublish, nextFrame, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+
+/** The legend's entries after the time row (which is hidden): label and value. */
+const legend = (el: MqttChart) =>
+  [...el.shadowRoot!.querySelectorAll<HTMLElement>('.u-legend .u-series')]
+    .slice(1)
+    .map((row) => [row.querySelector('.u-label')!.textContent, row.querySelector('.u-value')?.textContent]);
 
 describe('<mqtt-chart> drawing', () => {
   let url: string;
@@ -41,5 +48,34 @@ describe('<mqtt-chart> drawing', () => {
     expect(r - Math.max(g, b), `pixel ${pixel()}`).to.be.above(150);
     await conn.disconnect();
     await brokerPublish({ topic: base, payload: '', retain: true });
+  });
+
+  it("shows each series' latest value in the legend, with digits, unit and locale", async () => {
+    const { base, el } = await mount(
+      (b) => html`<mqtt-chart topic=${`${b}/+bed/moisture`} unit="%" digits="0"></mqtt-chart>`
+    );
+    await brokerPublish({ topic: `${base}/bed1/moisture`, payload: '42.4' });
+    await brokerPublish({ topic: `${base}/bed2/moisture`, payload: '37.6' });
+    const expected = JSON.stringify([
+      ['bed1', '42 %'],
+      ['bed2', '38 %'],
+    ]);
+    await waitUntil(() => JSON.stringify(legend(el)) === expected, `legend: ${JSON.stringify(legend(el))}`);
+    const row = el.shadowRoot!.querySelectorAll<HTMLElement>('.u-legend .u-series')[1];
+    expect(getComputedStyle(row.querySelector('.u-value')!).display).to.not.equal('none');
+    expect(row.offsetWidth, 'the row is shown').to.be.above(0);
+    // It follows the values.
+    await brokerPublish({ topic: `${base}/bed1/moisture`, payload: '50' });
+    await waitUntil(() => legend(el)[0][1] === '50 %', `legend: ${JSON.stringify(legend(el))}`);
+    // The locale in use, and digits.
+    el.locale = 'de-DE';
+    el.digits = 1;
+    await waitUntil(() => legend(el)[1]?.[1] === '37,6 %', `legend: ${JSON.stringify(legend(el))}`);
+    // The accessible label says the same, and the chart stays accessible.
+    const chart = el.shadowRoot!.querySelector('[part=chart]')!;
+    await waitUntil(() => chart.getAttribute('aria-label')!.includes('bed1 50,0 %; bed2 37,6 %'), 'aria-label', {
+      timeout: 3000,
+    });
+    await expect(el).to.be.accessible();
   });
 });

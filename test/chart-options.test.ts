@@ -4,6 +4,7 @@ import { expect } from '@open-wc/testing';
 import uPlot from 'uplot';
 import {
   chartOptions,
+  latest,
   lonePoints,
   PALETTE,
   seriesColours,
@@ -46,7 +47,7 @@ const axisValues = (options: uPlot.Options, i: number) =>
 
 describe('chart options (the uPlot adapter)', () => {
   it('shows a legend for wildcard filters only', () => {
-    expect(chartOptions(settings({ topic: 'home/temperature' })).legend).to.deep.equal({ live: false, show: false });
+    expect(chartOptions(settings({ topic: 'home/temperature' })).legend).to.deep.equal({ live: true, show: false });
     expect(chartOptions(settings({ topic: undefined })).legend!.show).to.equal(false);
     for (const topic of ['home/+/temperature', 'home/+room/temperature', 'home/#', '#'])
       expect(chartOptions(settings({ topic })).legend!.show, topic).to.equal(true);
@@ -122,11 +123,25 @@ describe('chart options (the uPlot adapter)', () => {
   it('writes values with the number formatter and the unit, on the axis and in the legend', () => {
     const look = settings({ formatNumber: (v) => `<${v}>`, unit: '°C' });
     expect(axisValues(chartOptions(look), 1)(noPlot, [1, 2.5], 1, 30, 1)).to.deep.equal(['<1> °C', '<2.5> °C']);
-    const value = seriesOptions('kitchen', 0, look).value as (self: uPlot, v: number | null) => string;
-    expect(value(noPlot, 21.5)).to.equal('<21.5> °C');
-    expect(value(noPlot, null)).to.equal('–');
-    const noUnit = seriesOptions('kitchen', 0, settings()).value as (self: uPlot, v: number) => string;
-    expect(noUnit(noPlot, 3)).to.equal('3.0');
+    type Value = (self: uPlot, v: number | null, series: number, at: number | null) => string;
+    const value = seriesOptions('kitchen', 0, look).value as Value;
+    const plot = {
+      data: [
+        [1, 2, 3, 4],
+        [20, 21.5, undefined, null],
+        [null, 7, undefined, undefined],
+      ],
+    } as unknown as uPlot;
+    // Under the pointer: the value there.
+    expect(value(plot, 21.5, 1, 1)).to.equal('<21.5> °C');
+    expect(value(plot, null, 1, 3)).to.equal('–');
+    // Else (no pointer over the plot): the series' latest value.
+    expect(value(plot, null, 1, null)).to.equal('<21.5> °C');
+    expect(value(plot, null, 2, null)).to.equal('<7> °C');
+    expect(value({ data: [[], []] } as unknown as uPlot, null, 1, null)).to.equal('–');
+    const noUnit = seriesOptions('kitchen', 0, settings()).value as Value;
+    expect(noUnit(plot, 3, 1, 0)).to.equal('3.0');
+    expect(latest([1, 2, null, undefined])).to.equal(2);
   });
 
   it('draws the points no line reaches as dots', () => {

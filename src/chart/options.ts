@@ -134,9 +134,19 @@ export function lonePoints(ys: Column): number[] | null {
   return lone.length > 0 ? lone : null;
 }
 
+/** A column's newest value, if any. */
+export function latest(ys: Column): number | undefined {
+  for (let i = ys.length - 1; i >= 0; i--) {
+    const y = ys[i];
+    if (y !== null && y !== undefined) return y;
+  }
+  return undefined;
+}
+
 /**
- * The options of the `index`th series (0 is the first after x), labelled `label`. A point that no
- * line reaches is a dot.
+ * The options of the `index`th series (0 is the first after x), labelled `label`. Its legend value
+ * is its latest value, or the value under the pointer while there is one; a point that no line
+ * reaches is a dot.
  */
 export function seriesOptions(label: string, index: number, look: SeriesLook): uPlot.Series {
   const colour = look.colours[index % look.colours.length];
@@ -146,7 +156,10 @@ export function seriesOptions(label: string, index: number, look: SeriesLook): u
     width: 2,
     spanGaps: true,
     points: { show: false, size: 6, width: 1, fill: colour, filter: (self, i) => lonePoints(self.data[i]) },
-    value: (_self, v) => (v === null || v === undefined ? '–' : valueWithUnit(look, v)),
+    value: (self, v, i, at) => {
+      const shown = at === null || at === undefined ? latest(self.data[i]) : v;
+      return shown === null || shown === undefined ? '–' : valueWithUnit(look, shown);
+    },
   };
 }
 
@@ -166,10 +179,9 @@ export function chartOptions(settings: ChartSettings): uPlot.Options {
     pxAlign: false,
     // Room on the right for the half of the last time label that would stick out.
     padding: [8, 32, 0, 0],
-    // Labels only: a live legend shows "–" for every series until the pointer is over the plot; the
-    // latest values are in the accessible label.
-    // A filter without wildcards has one series whose label is the topic the page already names.
-    legend: { live: false, show: hasWildcards(settings.topic) },
+    // Each series' label and latest value (under the pointer, the value there). A filter without
+    // wildcards has one series whose label is the topic the page already names: no legend.
+    legend: { live: true, show: hasWildcards(settings.topic) },
     cursor: { drag: { x: false, y: false } },
     scales: {
       x: { time: true, range: () => settings.xRange() },

@@ -17,7 +17,7 @@ export class ChartPlot {
   constructor(
     /** The box the plot fills. */
     private readonly box: () => HTMLElement,
-    /** Asks for a draw: the box changed size. */
+    /** Asks for a draw: the box or the legend changed size. */
     private readonly redraw: () => void
   ) {}
 
@@ -64,14 +64,19 @@ export class ChartPlot {
     this.plot = undefined;
   }
 
-  /** Fits the plot again whenever the box changes size; from the first plot on. */
+  /**
+   * Fits the plot again whenever the box or the legend (whose values may wrap onto another line)
+   * changes size; from each new plot on.
+   */
   private watchSize(): void {
-    if (this.resizer) return;
-    this.resizer = new ResizeObserver(() => {
+    this.resizer ??= new ResizeObserver(() => {
       this.unfitted = true;
       this.redraw();
     });
+    this.resizer.disconnect();
     this.resizer.observe(this.box());
+    const legend = this.plot?.root.querySelector('.u-legend');
+    if (legend) this.resizer.observe(legend);
   }
 
   /** Sizes the plot to the box, less the legend below it. */

@@ -28,9 +28,10 @@ const LABEL_EVERY_MS = 1000;
 
 /**
  * A time series of a topic's numeric values, drawn with uPlot. A filter with wildcards draws one
- * series per matching topic, labelled in a legend by its named-wildcard values
- * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic; a filter without
- * wildcards has no legend. The time axis spans `window` seconds; a new chart's axis spans the last
+ * series per matching topic, shown in a legend by its named-wildcard values
+ * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic, each with its
+ * latest value as `digits`, `unit` and the locale write it (`kitchen 21.5 °C`; while the pointer is
+ * over the plot, the value there); a filter without wildcards has no legend. The time axis spans `window` seconds; a new chart's axis spans the last
  * 20 s at first, then grows from its first point until it spans `window`. A point that no line
  * reaches (a series' only point, such as a retained value just arrived) is drawn as a dot. Each series keeps at most `max-points` points in a
  * ring buffer and none older than `window` seconds, so memory stays bounded however long it runs;
@@ -71,10 +72,10 @@ export class MqttChart extends MqttSubscriberElement {
   /** Upper end of the y axis. Default: follows the data. */
   @property({ type: Number }) max?: number;
 
-  /** Shown after the values on the y axis, in the legend and in the accessible label (`°C`). */
+  /** Shown after the values: on the y axis, after each series' latest value in the legend, and in the accessible label (`°C`). */
   @property() unit?: string;
 
-  /** Fixed number of fraction digits for values on the axis and in the legend. */
+  /** Fixed number of fraction digits for values on the y axis, in the legend and in the accessible label. Default: up to 6, as needed. */
   @property({ type: Number }) digits?: number;
 
   /** Locale for numbers and times. Default: the page's `lang` (nearest, through shadow roots), else the browser's. */
