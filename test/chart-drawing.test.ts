@@ -4,7 +4,12 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/chart.js';
 import type { MqttChart } from '../src/chart.js';
 import type { MqttConnection } from '../src/index.js';
-import { brokerPublish, nextFrame, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import { brokerPublish, nextFrame, onMainBroker, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+
+/** uPlot's axis state after a draw: the labels it wrote (`null`: none at that tick). */
+type DrawnAxis = { _values: (string | null)[] | null };
+const axisLabels = (el: MqttChart, axis: number) =>
+  ((el.plot!.axes[axis] as unknown as DrawnAxis)._values ?? []).filter((label) => label !== null);
 
 /** The legend's entries after the time row (which is hidden): label and value. */
 const legend = (el: MqttChart) =>
@@ -77,5 +82,43 @@ describe('<mqtt-chart> drawing', () => {
       timeout: 3000,
     });
     await expect(el).to.be.accessible();
+  });
+
+  it('writes no y label twice, for values closer than digits and at any zoom', async () => {
+    const { base, el } = await mount((b) => html`<mqtt-chart topic=${b} digits="1" unit="°C"></mqtt-chart>`);
+    for (const payload of ['22.70', '22.72', '22.74']) await brokerPublish({ topic: base, payload });
+    await waitUntil(() => el.plot?.data[0]?.length === 3, 'not drawn');
+    await nextFrame();
+    const labels = axisLabels(el, 1);
+    expect(labels.length, `labels: ${labels}`).to.be.at.least(2);
+    expect(new Set(labels).size, `labels: ${labels}`).to.equal(labels.length);
+    for (const [min, max] of [
+      [22.7, 22.71],
+      [22.69, 22.75],
+      [22, 23],
+      [0, 1000],
+    ]) {
+      el.plot!.setScale('y', { min, max });
+      await sleep(0);
+      const zoomed = axisLabels(el, 1);
+      expect(new Set(zoomed).size, `${min}..${max}: ${zoomed}`).to.equal(zoomed.length);
+    }
+  });
+
+  it('spans an empty chart 20 s, and writes no time label twice', async () => {
+    const { el } = await mount((b) => html`<mqtt-chart topic=${b} style="width: 1200px"></mqtt-chart>`);
+    await waitUntil(() => el.plot?.width === 1200, 'not drawn');
+    await nextFrame();
+    const x = el.plot!.scales.x;
+    expect(x.max! - x.min!).to.be.closeTo(20, 0.5);
+    const labels = axisLabels(el, 0);
+    expect(labels.length, `labels: ${labels}`).to.be.at.least(2);
+    expect(new Set(labels).size, `labels: ${labels}`).to.equal(labels.length);
+    // A window of 2 s over 1200 px: ticks a fraction of a second apart would all read the same second.
+    el.window = 2;
+    await waitUntil(() => el.plot!.scales.x.max! - el.plot!.scales.x.min! < 3, 'window not applied');
+    await nextFrame();
+    const short = axisLabels(el, 0);
+    expect(new Set(short).size, `labels: ${short}`).to.equal(short.length);
   });
 });

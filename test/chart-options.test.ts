@@ -10,11 +10,12 @@ import {
   seriesColours,
   seriesOptions,
   timeSpan,
-  timeValues,
   yRange,
   type ChartSettings,
 } from '../src/chart/options.js';
 import { endRule, MAX_POINTS_RULE, rangeProblem, WINDOW_RULE } from '../src/chart/settings.js';
+import { distinct, TIME_INCRS, timeValues, valueIncrs } from '../src/chart/ticks.js';
+import { numberFormat, timeFormat } from '../src/lib/intl.js';
 import { chartSummary, clip, notANumber, toNumber } from '../src/chart/values.js';
 
 /** Settings as an element would pass them, with `overrides`. */
@@ -27,6 +28,7 @@ function settings(overrides: Partial<ChartSettings> = {}): ChartSettings {
     font: '12px sans-serif',
     width: 400,
     height: 210,
+    digits: undefined,
     range: [undefined, undefined],
     topic: 'home/temperature',
     labels: ['home/temperature'],
@@ -113,11 +115,57 @@ describe('chart options (the uPlot adapter)', () => {
     expect(chartOptions(settings()).scales!.x.time).to.equal(true);
   });
 
-  it('writes the time axis with the time formatter, with seconds while the span is short', () => {
+  it('writes the time axis with the time formatter, with seconds while ticks are less than a minute apart', () => {
     const values = axisValues(chartOptions(settings()), 0);
-    expect(values(noPlot, [1000, 1060, 1120], 0, 100, 60)).to.deep.equal(['s@1000000', 's@1060000', 's@1120000']);
+    expect(values(noPlot, [1000, 1030, 1060], 0, 100, 30)).to.deep.equal(['s@1000000', 's@1030000', 's@1060000']);
+    expect(values(noPlot, [960, 1020, 1080], 0, 100, 60)).to.deep.equal(['m@960000', 'm@1020000', 'm@1080000']);
     expect(values(noPlot, [0, 600, 1200], 0, 100, 600)).to.deep.equal(['m@0', 'm@600000', 'm@1200000']);
-    expect(timeValues([5], (ms, seconds) => `${ms}${seconds}`)).to.deep.equal(['5000false']);
+    expect(timeValues([5], 1, (ms, seconds) => `${ms}${seconds}`)).to.deep.equal(['5000true']);
+  });
+
+  it('never writes the same time twice on the time axis, whatever the span', () => {
+    // Ticks 30 s apart over 200 s (a wide chart): minutes alone would repeat ("8:10 PM, 8:10 PM").
+    const options = chartOptions(
+      settings({ formatTime: (ms, s) => timeFormat('en-US', s ? 'seconds' : 'minutes').format(ms) })
+    );
+    const values = axisValues(options, 0);
+    const start = Date.UTC(2024, 0, 1, 20, 10) / 1000;
+    for (const incr of [1, 5, 10, 15, 30, 60, 300, 3600]) {
+      const splits = Array.from({ length: 8 }, (_, i) => start + i * incr);
+      const labels = values(noPlot, splits, 0, 100, incr);
+      expect(new Set(labels).size, `${incr} s apart: ${labels}`).to.equal(labels.length);
+    }
+    // No tick is finer than a second, the finest a label writes.
+    expect(options.axes![0].incrs).to.equal(TIME_INCRS);
+    expect(Math.min(...TIME_INCRS)).to.equal(1);
+  });
+
+  it('never writes the same value twice on the y axis: ticks are no finer than digits', () => {
+    for (const digits of [0, 1, 2, undefined]) {
+      const step = 10 ** -(digits ?? 6);
+      const incrs = valueIncrs(digits);
+      expect(incrs[0], `digits ${digits}`).to.be.closeTo(step, step / 1e6);
+      for (const incr of incrs) expect(Math.abs(incr / step - Math.round(incr / step)), `${incr}`).to.be.below(1e-6);
+    }
+    expect(valueIncrs(1).slice(0, 7)).to.deep.equal([0.1, 0.2, 0.5, 1, 2, 2.5, 5]);
+    const options = chartOptions(settings({ digits: 1, formatNumber: (v) => numberFormat('en-US', 1).format(v) }));
+    expect(options.axes![1].incrs).to.deep.equal(valueIncrs(1));
+    // A repeated label is left out all the same.
+    expect(axisValues(options, 1)(noPlot, [22.7, 22.72, 22.8], 1, 30, 0.02)).to.deep.equal(['22.7', null, '22.8']);
+    expect(distinct(['a', 'b', 'a'])).to.deep.equal(['a', 'b', null]);
+  });
+
+  it('gives a y axis that follows the data at least two ticks of digits', () => {
+    const [low, high] = yScale(chartOptions(settings({ digits: 1 })))(noPlot, 22.7, 22.72, 'y') as [number, number];
+    expect(high - low).to.be.at.least(0.2);
+    expect(low).to.be.at.most(22.7);
+    expect(high).to.be.at.least(22.72);
+    expect(
+      yScale(chartOptions(settings({ digits: 1, range: [22.7, undefined] })))(noPlot, 22.7, 22.72, 'y')[0]
+    ).to.equal(22.7);
+    expect(yScale(chartOptions(settings({ digits: 1, range: [0, 40] })))(noPlot, 22.7, 22.72, 'y')).to.deep.equal([
+      0, 40,
+    ]);
   });
 
   it('writes values with the number formatter and the unit, on the axis and in the legend', () => {
@@ -202,9 +250,10 @@ describe('chart options (the uPlot adapter)', () => {
     }
   });
 
-  it('spans a young chart from its first point (at least 20 s), then slides with the window', () => {
+  it('spans an empty or young chart 20 s, or from its first point, then slides with the window', () => {
     const now = 1_000_000;
-    expect(timeSpan(now, 300_000, undefined)).to.deep.equal([now - 300_000, now]);
+    expect(timeSpan(now, 300_000, undefined)).to.deep.equal([now - 20_000, now]);
+    expect(timeSpan(now, 5_000, undefined)).to.deep.equal([now - 5_000, now]);
     expect(timeSpan(now, 300_000, now - 5_000)).to.deep.equal([now - 20_000, now]);
     expect(timeSpan(now, 300_000, now - 60_000)).to.deep.equal([now - 60_000, now]);
     expect(timeSpan(now, 300_000, now - 900_000)).to.deep.equal([now - 300_000, now]);

@@ -31,14 +31,17 @@ const LABEL_EVERY_MS = 1000;
  * series per matching topic, shown in a legend by its named-wildcard values
  * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic, each with its
  * latest value as `digits`, `unit` and the locale write it (`kitchen 21.5 °C`; while the pointer is
- * over the plot, the value there); a filter without wildcards has no legend. The time axis spans `window` seconds; a new chart's axis spans the last
- * 20 s at first, then grows from its first point until it spans `window`. A point that no line
- * reaches (a series' only point, such as a retained value just arrived) is drawn as a dot. Each series keeps at most `max-points` points in a
- * ring buffer and none older than `window` seconds, so memory stays bounded however long it runs;
- * however fast messages arrive, the chart redraws at most once per animation frame. It fills its
- * own box (default height 240px: size it with CSS) and follows its container's size. Payloads that
- * are not numbers are reported and skipped; `true`/`false` are drawn as 1/0. Labels are set as
- * text, never as HTML.
+ * over the plot, the value there); a filter without wildcards has no legend. The time axis spans
+ * `window` seconds; a new chart's axis (with no points yet, or only recent ones) spans the last
+ * 20 s, then grows from its first point until it spans `window`. Tick labels never repeat: ticks
+ * are at least as far apart as the labels can write (`digits` on the value axis; a second, or a
+ * minute once ticks are a minute apart or more, on the time axis). A point that no line reaches
+ * (a series' only point, such as a retained value just arrived) is drawn as a dot. Each series
+ * keeps at most `max-points` points in a ring buffer and none older than `window` seconds, so
+ * memory stays bounded however long it runs; however fast messages arrive, the chart redraws at
+ * most once per animation frame. It fills its own box (default height 240px: size it with CSS) and
+ * follows its container's size. Payloads that are not numbers are reported and skipped;
+ * `true`/`false` are drawn as 1/0. Labels are set as text, never as HTML.
  *
  * It has an entry of its own, so that pages without charts do not load uPlot: `mqtt-elements/chart`
  * from npm (which defines the other elements too), or `dist/mqtt-elements-chart.min.js` next to the
@@ -75,7 +78,7 @@ export class MqttChart extends MqttSubscriberElement {
   /** Shown after the values: on the y axis, after each series' latest value in the legend, and in the accessible label (`°C`). */
   @property() unit?: string;
 
-  /** Fixed number of fraction digits for values on the y axis, in the legend and in the accessible label. Default: up to 6, as needed. */
+  /** Fixed number of fraction digits for values on the y axis, in the legend and in the accessible label; the axis's ticks are never closer than these digits write (`digits="1"`: 0.1 apart at least). Default: up to 6, as needed. */
   @property({ type: Number }) digits?: number;
 
   /** Locale for numbers and times. Default: the page's `lang` (nearest, through shadow roots), else the browser's. */
@@ -227,6 +230,7 @@ export class MqttChart extends MqttSubscriberElement {
       font: read('--mqtt-chart-font', `12px ${style.fontFamily}`),
       width: Math.max(0, box.clientWidth),
       height: Math.max(40, box.clientHeight - 30),
+      digits: this.digitsShown,
       range: this.range,
       topic: this.topic,
       labels: this.data.list.map((series) => series.label),
