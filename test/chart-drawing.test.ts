@@ -4,7 +4,17 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/chart.js';
 import type { MqttChart } from '../src/chart.js';
 import type { MqttConnection } from '../src/index.js';
-import { brokerPublish, nextFrame, onMainBroker, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  brokerUrl,
+  connected,
+  nextFrame,
+  onMainBroker,
+  sleep,
+  stopBroker,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 /** uPlot's axis state after a draw: the labels it wrote (`null`: none at that tick). */
 type DrawnAxis = { _values: (string | null)[] | null };
@@ -120,5 +130,41 @@ describe('<mqtt-chart> drawing', () => {
     await nextFrame();
     const short = axisLabels(el, 0);
     expect(new Set(short).size, `labels: ${short}`).to.equal(short.length);
+  });
+
+  it('breaks the line across a broker outage', async function () {
+    this.timeout(30_000);
+    const name = 'chart-gap';
+    const base = uniqueTopic('gap');
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${await brokerUrl(name)} reconnect-period="100" reconnect-max-period="200">
+        <mqtt-chart topic=${base}></mqtt-chart>
+      </mqtt-connection>`
+    );
+    const el = conn.querySelector('mqtt-chart')!;
+    await subscriptionsAtBroker(base, 1, name);
+    for (const payload of ['1', '2']) await brokerPublish({ name, topic: base, payload });
+    await waitUntil(() => el.plot?.data[0]?.length === 2, 'first run not drawn');
+    try {
+      await stopBroker(name);
+      await waitUntil(() => conn.status !== 'connected', 'still connected', { timeout: 5000 });
+    } finally {
+      await brokerUrl(name);
+    }
+    await connected(conn, 10_000);
+    await subscriptionsAtBroker(base, 1, name);
+    for (const payload of ['3', '4']) await brokerPublish({ name, topic: base, payload });
+    await waitUntil(() => el.series[0]?.points === 4, 'second run not received');
+    await waitUntil(() => Array.from(el.plot!.data[1]).includes(4), 'second run not drawn');
+    const ys = Array.from(el.plot!.data[1]);
+    const gap = ys.indexOf(null);
+    expect(gap, `data: ${ys}`).to.be.above(ys.indexOf(2));
+    expect(gap, `data: ${ys}`).to.be.below(ys.indexOf(3));
+    // uPlot draws the line with that gap cut out.
+    await nextFrame();
+    const paths = (el.plot!.series[1] as unknown as { _paths: { gaps: unknown[] | null } })._paths;
+    expect(paths.gaps, 'gaps drawn').to.have.length.at.least(1);
+    await conn.disconnect();
+    await stopBroker(name);
   });
 });

@@ -192,17 +192,18 @@ describe('chart options (the uPlot adapter)', () => {
     expect(latest([1, 2, null, undefined])).to.equal(2);
   });
 
-  it('draws the points no line reaches as dots', () => {
+  it('draws the points no line reaches as dots, and breaks lines at gaps only', () => {
     expect(lonePoints([5])).to.deep.equal([0]);
     expect(lonePoints([])).to.equal(null);
     expect(lonePoints([1, 2, 3])).to.equal(null);
     // `undefined`: a time of another series only, which the line spans.
     expect(lonePoints([undefined, 3, undefined])).to.deep.equal([1]);
     expect(lonePoints([1, undefined, 2])).to.equal(null);
-    // `null`: a gap.
+    // `null`: a gap (the connection was lost).
     expect(lonePoints([1, null, 2])).to.deep.equal([0, 2]);
     expect(lonePoints([1, 2, null, null, 3, undefined, null, 4, 5])).to.deep.equal([4]);
     const series = seriesOptions('kitchen', 0, settings());
+    expect(series.spanGaps).to.equal(false);
     expect(series.points!.fill).to.equal(PALETTE[0]);
     type Filter = (self: uPlot, series: number, show: boolean, gaps: null) => number[] | null;
     const filter = series.points!.filter as Filter;

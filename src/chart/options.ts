@@ -115,8 +115,8 @@ type Column = ArrayLike<number | null | undefined>;
 
 /**
  * The points of a column that no line reaches: a series' only point, or one alone between gaps
- * (`null`). uPlot draws a line between two points or none, so these are drawn as dots. `null`
- * when there are none.
+ * (`null`: the connection was lost). uPlot draws a line between two points or none, so these are
+ * drawn as dots. `null` when there are none.
  */
 export function lonePoints(ys: Column): number[] | null {
   const lone: number[] = [];
@@ -150,8 +150,8 @@ export function latest(ys: Column): number | undefined {
 
 /**
  * The options of the `index`th series (0 is the first after x), labelled `label`. Its legend value
- * is its latest value, or the value under the pointer while there is one; a point that no line
- * reaches is a dot.
+ * is its latest value, or the value under the pointer while there is one; a line breaks at a gap
+ * (`null`), and a point no line reaches is a dot.
  */
 export function seriesOptions(label: string, index: number, look: SeriesLook): uPlot.Series {
   const colour = look.colours[index % look.colours.length];
@@ -159,7 +159,8 @@ export function seriesOptions(label: string, index: number, look: SeriesLook): u
     label,
     stroke: colour,
     width: 2,
-    spanGaps: true,
+    // `undefined` (a time of another series only) is spanned, `null` (a gap) is not.
+    spanGaps: false,
     points: { show: false, size: 6, width: 1, fill: colour, filter: (self, i) => lonePoints(self.data[i]) },
     value: (self, v, i, at) => {
       const shown = at === null || at === undefined ? latest(self.data[i]) : v;

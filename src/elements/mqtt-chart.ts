@@ -10,6 +10,7 @@ export type { ChartSeries } from '../chart/series.js';
 import { MAX_POINTS_RULE, validRange, WINDOW_RULE } from '../chart/settings.js';
 import { chartSummary, notANumber, toNumber, tooManySeries } from '../chart/values.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { SessionController } from '../controllers/session-controller.js';
 import { checkDigits, checkLocale, checkNumber } from '../controllers/settings.js';
 import { elementLocale } from '../dom/lang.js';
 import { numberFormat, timeFormat } from '../lib/intl.js';
@@ -35,7 +36,8 @@ const LABEL_EVERY_MS = 1000;
  * `window` seconds; a new chart's axis (with no points yet, or only recent ones) spans the last
  * 20 s, then grows from its first point until it spans `window`. Tick labels never repeat: ticks
  * are at least as far apart as the labels can write (`digits` on the value axis; a second, or a
- * minute once ticks are a minute apart or more, on the time axis). A point that no line reaches
+ * minute once ticks are a minute apart or more, on the time axis). When the connection is lost,
+ * every line breaks there, so that no line is drawn across an outage; a point that no line reaches
  * (a series' only point, such as a retained value just arrived) is drawn as a dot. Each series
  * keeps at most `max-points` points in a ring buffer and none older than `window` seconds, so
  * memory stays bounded however long it runs; however fast messages arrive, the chart redraws at
@@ -109,6 +111,15 @@ export class MqttChart extends MqttSubscriberElement {
   private range: [number | undefined, number | undefined] = [undefined, undefined];
   /** The x axis's span, seconds. */
   private xRange: [number, number] = [0, 1];
+
+  constructor() {
+    super();
+    // When the connection is lost, every line breaks there: no line is drawn across an outage. (Not
+    // when the element leaves the page: moved elsewhere, it keeps drawing its lines on.)
+    new SessionController(this, (status) => {
+      if (status !== 'connected' && this.isConnected && this.data.breakAt(Date.now())) this.scheduleFrame();
+    });
+  }
 
   /** The uPlot instance while the element is in a document, for code that needs it (hooks, cursor sync). @readonly */
   // Typed through import() so that the declaration file needs no default import of uPlot's
