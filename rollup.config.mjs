@@ -47,6 +47,7 @@ const SHARED = {
   'lit/decorators.js': ['property'],
   './dist/elements/subscriber-element.js': ['MqttSubscriberElement'],
   './dist/controllers/numbers.js': ['numbersFromStrings'],
+  './dist/controllers/session-controller.js': ['SessionController'],
   './dist/session/codec.js': ['valueText'],
   './dist/controllers/settings.js': ['checkDigits', 'checkLocale', 'checkNumber', 'positive', 'wholeNumber'],
   './dist/dom/lang.js': ['elementLocale'],

@@ -4,15 +4,18 @@ import { expect } from '@open-wc/testing';
 import uPlot from 'uplot';
 import {
   chartOptions,
+  latest,
+  lonePoints,
   PALETTE,
   seriesColours,
   seriesOptions,
   timeSpan,
-  timeValues,
   yRange,
   type ChartSettings,
 } from '../src/chart/options.js';
 import { endRule, MAX_POINTS_RULE, rangeProblem, WINDOW_RULE } from '../src/chart/settings.js';
+import { distinct, TIME_INCRS, timeValues, valueIncrs } from '../src/chart/ticks.js';
+import { numberFormat, timeFormat } from '../src/lib/intl.js';
 import { chartSummary, clip, notANumber, toNumber } from '../src/chart/values.js';
 
 /** Settings as an element would pass them, with `overrides`. */
@@ -25,6 +28,7 @@ function settings(overrides: Partial<ChartSettings> = {}): ChartSettings {
     font: '12px sans-serif',
     width: 400,
     height: 210,
+    digits: undefined,
     range: [undefined, undefined],
     topic: 'home/temperature',
     labels: ['home/temperature'],
@@ -45,7 +49,7 @@ const axisValues = (options: uPlot.Options, i: number) =>
 
 describe('chart options (the uPlot adapter)', () => {
   it('shows a legend for wildcard filters only', () => {
-    expect(chartOptions(settings({ topic: 'home/temperature' })).legend).to.deep.equal({ live: false, show: false });
+    expect(chartOptions(settings({ topic: 'home/temperature' })).legend).to.deep.equal({ live: true, show: false });
     expect(chartOptions(settings({ topic: undefined })).legend!.show).to.equal(false);
     for (const topic of ['home/+/temperature', 'home/+room/temperature', 'home/#', '#'])
       expect(chartOptions(settings({ topic })).legend!.show, topic).to.equal(true);
@@ -111,21 +115,111 @@ describe('chart options (the uPlot adapter)', () => {
     expect(chartOptions(settings()).scales!.x.time).to.equal(true);
   });
 
-  it('writes the time axis with the time formatter, with seconds while the span is short', () => {
+  it('writes the time axis with the time formatter, with seconds while ticks are less than a minute apart', () => {
     const values = axisValues(chartOptions(settings()), 0);
-    expect(values(noPlot, [1000, 1060, 1120], 0, 100, 60)).to.deep.equal(['s@1000000', 's@1060000', 's@1120000']);
+    expect(values(noPlot, [1000, 1030, 1060], 0, 100, 30)).to.deep.equal(['s@1000000', 's@1030000', 's@1060000']);
+    expect(values(noPlot, [960, 1020, 1080], 0, 100, 60)).to.deep.equal(['m@960000', 'm@1020000', 'm@1080000']);
     expect(values(noPlot, [0, 600, 1200], 0, 100, 600)).to.deep.equal(['m@0', 'm@600000', 'm@1200000']);
-    expect(timeValues([5], (ms, seconds) => `${ms}${seconds}`)).to.deep.equal(['5000false']);
+    expect(timeValues([5], 1, (ms, seconds) => `${ms}${seconds}`)).to.deep.equal(['5000true']);
+  });
+
+  it('never writes the same time twice on the time axis, whatever the span', () => {
+    // Ticks 30 s apart over 200 s (a wide chart): minutes alone would repeat ("8:10 PM, 8:10 PM").
+    const options = chartOptions(
+      settings({ formatTime: (ms, s) => timeFormat('en-US', s ? 'seconds' : 'minutes').format(ms) })
+    );
+    const values = axisValues(options, 0);
+    const start = Date.UTC(2024, 0, 1, 20, 10) / 1000;
+    for (const incr of [1, 5, 10, 15, 30, 60, 300, 3600]) {
+      const splits = Array.from({ length: 8 }, (_, i) => start + i * incr);
+      const labels = values(noPlot, splits, 0, 100, incr);
+      expect(new Set(labels).size, `${incr} s apart: ${labels}`).to.equal(labels.length);
+    }
+    // No tick is finer than a second, the finest a label writes.
+    expect(options.axes![0].incrs).to.equal(TIME_INCRS);
+    expect(Math.min(...TIME_INCRS)).to.equal(1);
+  });
+
+  it('never writes the same value twice on the y axis: ticks are no finer than digits', () => {
+    for (const digits of [0, 1, 2, undefined]) {
+      const step = 10 ** -(digits ?? 6);
+      const incrs = valueIncrs(digits);
+      expect(incrs[0], `digits ${digits}`).to.be.closeTo(step, step / 1e6);
+      for (const incr of incrs) expect(Math.abs(incr / step - Math.round(incr / step)), `${incr}`).to.be.below(1e-6);
+    }
+    expect(valueIncrs(1).slice(0, 7)).to.deep.equal([0.1, 0.2, 0.5, 1, 2, 2.5, 5]);
+    const options = chartOptions(settings({ digits: 1, formatNumber: (v) => numberFormat('en-US', 1).format(v) }));
+    expect(options.axes![1].incrs).to.deep.equal(valueIncrs(1));
+    // A repeated label is left out all the same.
+    expect(axisValues(options, 1)(noPlot, [22.7, 22.72, 22.8], 1, 30, 0.02)).to.deep.equal(['22.7', null, '22.8']);
+    expect(distinct(['a', 'b', 'a'])).to.deep.equal(['a', 'b', null]);
+  });
+
+  it('gives a y axis that follows the data at least two ticks of digits', () => {
+    const [low, high] = yScale(chartOptions(settings({ digits: 1 })))(noPlot, 22.7, 22.72, 'y') as [number, number];
+    expect(high - low).to.be.at.least(0.2);
+    expect(low).to.be.at.most(22.7);
+    expect(high).to.be.at.least(22.72);
+    expect(
+      yScale(chartOptions(settings({ digits: 1, range: [22.7, undefined] })))(noPlot, 22.7, 22.72, 'y')[0]
+    ).to.equal(22.7);
+    expect(yScale(chartOptions(settings({ digits: 1, range: [0, 40] })))(noPlot, 22.7, 22.72, 'y')).to.deep.equal([
+      0, 40,
+    ]);
   });
 
   it('writes values with the number formatter and the unit, on the axis and in the legend', () => {
     const look = settings({ formatNumber: (v) => `<${v}>`, unit: '°C' });
     expect(axisValues(chartOptions(look), 1)(noPlot, [1, 2.5], 1, 30, 1)).to.deep.equal(['<1> °C', '<2.5> °C']);
-    const value = seriesOptions('kitchen', 0, look).value as (self: uPlot, v: number | null) => string;
-    expect(value(noPlot, 21.5)).to.equal('<21.5> °C');
-    expect(value(noPlot, null)).to.equal('–');
-    const noUnit = seriesOptions('kitchen', 0, settings()).value as (self: uPlot, v: number) => string;
-    expect(noUnit(noPlot, 3)).to.equal('3.0');
+    type Value = (self: uPlot, v: number | null, series: number, at: number | null) => string;
+    const value = seriesOptions('kitchen', 0, look).value as Value;
+    const plot = {
+      data: [
+        [1, 2, 3, 4],
+        [20, 21.5, undefined, null],
+        [null, 7, undefined, undefined],
+      ],
+    } as unknown as uPlot;
+    // Under the pointer: the value there.
+    expect(value(plot, 21.5, 1, 1)).to.equal('<21.5> °C');
+    expect(value(plot, null, 1, 3)).to.equal('–');
+    // Else (no pointer over the plot): the series' latest value.
+    expect(value(plot, null, 1, null)).to.equal('<21.5> °C');
+    expect(value(plot, null, 2, null)).to.equal('<7> °C');
+    expect(value({ data: [[], []] } as unknown as uPlot, null, 1, null)).to.equal('–');
+    const noUnit = seriesOptions('kitchen', 0, settings()).value as Value;
+    expect(noUnit(plot, 3, 1, 0)).to.equal('3.0');
+    expect(latest([1, 2, null, undefined])).to.equal(2);
+  });
+
+  it('draws the points no line reaches as dots, and breaks lines at gaps only', () => {
+    expect(lonePoints([5])).to.deep.equal([0]);
+    expect(lonePoints([])).to.equal(null);
+    expect(lonePoints([1, 2, 3])).to.equal(null);
+    // `undefined`: a time of another series only, which the line spans.
+    expect(lonePoints([undefined, 3, undefined])).to.deep.equal([1]);
+    expect(lonePoints([1, undefined, 2])).to.equal(null);
+    // `null`: a gap (the connection was lost).
+    expect(lonePoints([1, null, 2])).to.deep.equal([0, 2]);
+    expect(lonePoints([1, 2, null, null, 3, undefined, null, 4, 5])).to.deep.equal([4]);
+    const series = seriesOptions('kitchen', 0, settings());
+    expect(series.spanGaps).to.equal(false);
+    expect(series.points!.fill).to.equal(PALETTE[0]);
+    type Filter = (self: uPlot, series: number, show: boolean, gaps: null) => number[] | null;
+    const filter = series.points!.filter as Filter;
+    expect(
+      filter(
+        {
+          data: [
+            [1, 2, 3],
+            [null, 4, null],
+          ],
+        } as unknown as uPlot,
+        1,
+        false,
+        null
+      )
+    ).to.deep.equal([1]);
   });
 
   it('sizes the y axis to its widest label, measured in its font', () => {
@@ -157,9 +251,10 @@ describe('chart options (the uPlot adapter)', () => {
     }
   });
 
-  it('spans a young chart from its first point (at least 20 s), then slides with the window', () => {
+  it('spans an empty or young chart 20 s, or from its first point, then slides with the window', () => {
     const now = 1_000_000;
-    expect(timeSpan(now, 300_000, undefined)).to.deep.equal([now - 300_000, now]);
+    expect(timeSpan(now, 300_000, undefined)).to.deep.equal([now - 20_000, now]);
+    expect(timeSpan(now, 5_000, undefined)).to.deep.equal([now - 5_000, now]);
     expect(timeSpan(now, 300_000, now - 5_000)).to.deep.equal([now - 20_000, now]);
     expect(timeSpan(now, 300_000, now - 60_000)).to.deep.equal([now - 60_000, now]);
     expect(timeSpan(now, 300_000, now - 900_000)).to.deep.equal([now - 300_000, now]);

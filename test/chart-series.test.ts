@@ -62,11 +62,47 @@ describe('SeriesSet', () => {
     set.add('b', 'B', 1000, 10);
     set.add('a', 'A', 2000, 2);
     set.add('b', 'B', 3000, 30);
+    // `undefined` where a series has no point: uPlot spans it (a line joins 1 and 2 across it).
     expect(set.aligned().map((column) => Array.from(column))).to.deep.equal([
       [1, 2, 3],
-      [1, 2, null],
-      [10, null, 30],
+      [1, 2, undefined],
+      [10, undefined, 30],
     ]);
+  });
+
+  it('breaks every line where the connection was lost: null from its last point to its next', () => {
+    const set = new SeriesSet(10);
+    expect(set.breakAt(500), 'no point yet: nothing to break').to.be.false;
+    set.add('a', 'A', 1000, 1);
+    set.add('a', 'A', 2000, 2);
+    expect(set.breakAt(2500)).to.be.true;
+    expect(set.breakAt(2600), 'no point since the last break').to.be.false;
+    // A break waits for a point after it: until then there is nothing to break.
+    expect(set.aligned().map((column) => Array.from(column))).to.deep.equal([
+      [1, 2],
+      [1, 2],
+    ]);
+    set.add('a', 'A', 3000, 3);
+    expect(set.aligned().map((column) => Array.from(column))).to.deep.equal([
+      [1, 2, 2.5, 3],
+      [1, 2, null, 3],
+    ]);
+    // Two series: the gap covers the other series' times next to the break (uPlot's gap then runs
+    // from a line's last point to its next one).
+    set.add('b', 'B', 3500, 30);
+    set.breakAt(4000);
+    set.add('a', 'A', 4500, 4);
+    set.add('b', 'B', 5000, 50);
+    expect(set.aligned().map((column) => Array.from(column))).to.deep.equal([
+      [1, 2, 2.5, 3, 3.5, 4, 4.5, 5],
+      [1, 2, null, 3, null, null, 4, undefined],
+      [null, null, null, null, 30, null, null, 50],
+    ]);
+    // Breaks before the oldest point kept are forgotten.
+    set.dropBefore(3200);
+    expect(Array.from(set.aligned()[0])).to.deep.equal([3.5, 4, 4.5, 5]);
+    set.clear();
+    expect(set.breakAt(6000)).to.be.false;
   });
 
   it('gives one series its own columns, and refuses series beyond its limit', () => {

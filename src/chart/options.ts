@@ -1,4 +1,5 @@
 import type uPlot from 'uplot';
+import { distinct, TIME_INCRS, timeValues, valueIncrs, valueStep } from './ticks.js';
 
 /**
  * The uPlot adapter of `<mqtt-chart>`: the element's settings in, uPlot's options out. A pure
@@ -20,9 +21,6 @@ export const MIN_SPAN_MS = 20_000;
 export function seriesColours(read: (property: string) => string): string[] {
   return PALETTE.map((fallback, i) => read(`--mqtt-chart-color-${i + 1}`) || fallback);
 }
-
-/** Clock times get seconds while the axis spans at most this many seconds. */
-const SECONDS_UP_TO = 180;
 
 /** uPlot's `rangeNum(min, max, mult, extra)`: a padded, rounded range around the data. */
 export type RangeNum = (min: number, max: number, mult: number, extra: boolean) => uPlot.Range.MinMax;
@@ -52,6 +50,8 @@ export interface ChartSettings extends SeriesLook {
   /** The plot's first size, CSS pixels (the element fits it to its box after the first draw). */
   readonly width: number;
   readonly height: number;
+  /** The fraction digits values are written with (`digits`), if set: ticks are never finer. */
+  readonly digits: number | undefined;
   /** Fixed ends of the y axis; an end that is `undefined` follows the data. */
   readonly range: readonly [min: number | undefined, max: number | undefined];
   /** The topic filter: one with wildcards (`+`, `#`) has a legend. */
@@ -75,51 +75,104 @@ export function valueWithUnit(format: ValueFormat, value: number): string {
   return format.unit ? `${text} ${format.unit}` : text;
 }
 
-/** The y axis's range: the fixed ends, else uPlot's padded range around the data; never empty. */
+/**
+ * The y axis's range: the fixed ends, else uPlot's padded range around the data; never empty. Ends
+ * that follow the data span at least two `step`s (the finest the labels write), so that values
+ * closer than `digits` can tell apart still get two ticks, not one.
+ */
 export function yRange(
   range: ChartSettings['range'],
   rangeNum: RangeNum,
   dataMin: number | null,
-  dataMax: number | null
+  dataMax: number | null,
+  step = 0
 ): [number, number] {
   const [min, max] = range;
   const [autoMin, autoMax] = rangeNum(dataMin ?? 0, dataMax ?? 1, 0.1, true);
-  const low = min ?? autoMin ?? 0;
-  const high = max ?? autoMax ?? 1;
+  let low = min ?? autoMin ?? 0;
+  let high = max ?? autoMax ?? 1;
+  const short = 2 * step - (high - low);
+  if (short > 0 && (min === undefined || max === undefined)) {
+    if (min === undefined && max === undefined) [low, high] = [low - short / 2, high + short / 2];
+    else if (min === undefined) low -= short;
+    else high += short;
+  }
   return low < high ? [low, high] : [low, low + 1];
 }
 
 /**
  * The x axis's span, ms: the last `windowMs` up to `now`. A young chart (its `oldest` point, ms, is
- * recent) spans from that point, at least {@link MIN_SPAN_MS}, instead of drawing a stub at the
- * right edge of an empty window; once the window is full, it slides.
+ * recent, or it has none yet) spans the last {@link MIN_SPAN_MS}, or from its oldest point when
+ * that is longer ago, instead of drawing a stub at the right edge of an empty window; once the
+ * window is full, it slides.
  */
 export function timeSpan(now: number, windowMs: number, oldest: number | undefined): [number, number] {
-  const start = oldest === undefined ? now - windowMs : Math.max(now - windowMs, Math.min(oldest, now - MIN_SPAN_MS));
-  return [start, now];
+  return [Math.max(now - windowMs, Math.min(oldest ?? now, now - MIN_SPAN_MS)), now];
 }
 
-/** Clock times for the x axis's ticks (seconds since the epoch), with seconds while the span is short. */
-export function timeValues(splits: readonly number[], formatTime: ChartSettings['formatTime']): string[] {
-  const seconds = splits.length > 1 && splits[splits.length - 1] - splits[0] <= SECONDS_UP_TO;
-  return splits.map((at) => formatTime(at * 1000, seconds));
+/** A series' column as uPlot holds it: `undefined` where only other series have a point, `null` at a gap. */
+type Column = ArrayLike<number | null | undefined>;
+
+/**
+ * The points of a column that no line reaches: a series' only point, or one alone between gaps
+ * (`null`: the connection was lost). uPlot draws a line between two points or none, so these are
+ * drawn as dots. `null` when there are none.
+ */
+export function lonePoints(ys: Column): number[] | null {
+  const lone: number[] = [];
+  // The last point whose previous neighbour is a gap or the start, while no point followed it.
+  let candidate = -1;
+  let afterPoint = false;
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i];
+    if (y === undefined) continue;
+    if (y === null) {
+      if (candidate >= 0) lone.push(candidate);
+      candidate = -1;
+      afterPoint = false;
+    } else {
+      candidate = afterPoint ? -1 : i;
+      afterPoint = true;
+    }
+  }
+  if (candidate >= 0) lone.push(candidate);
+  return lone.length > 0 ? lone : null;
 }
 
-/** The options of the `index`th series (0 is the first after x), labelled `label`. */
+/** A column's newest value, if any. */
+export function latest(ys: Column): number | undefined {
+  for (let i = ys.length - 1; i >= 0; i--) {
+    const y = ys[i];
+    if (y !== null && y !== undefined) return y;
+  }
+  return undefined;
+}
+
+/**
+ * The options of the `index`th series (0 is the first after x), labelled `label`. Its legend value
+ * is its latest value, or the value under the pointer while there is one; a line breaks at a gap
+ * (`null`), and a point no line reaches is a dot.
+ */
 export function seriesOptions(label: string, index: number, look: SeriesLook): uPlot.Series {
+  const colour = look.colours[index % look.colours.length];
   return {
     label,
-    stroke: look.colours[index % look.colours.length],
+    stroke: colour,
     width: 2,
-    spanGaps: true,
-    points: { show: false },
-    value: (_self, v) => (v === null || v === undefined ? '–' : valueWithUnit(look, v)),
+    // `undefined` (a time of another series only) is spanned, `null` (a gap) is not.
+    spanGaps: false,
+    points: { show: false, size: 6, width: 1, fill: colour, filter: (self, i) => lonePoints(self.data[i]) },
+    value: (self, v, i, at) => {
+      const shown = at === null || at === undefined ? latest(self.data[i]) : v;
+      return shown === null || shown === undefined ? '–' : valueWithUnit(look, shown);
+    },
   };
 }
 
 /** uPlot's options for a chart with these settings. */
 export function chartOptions(settings: ChartSettings): uPlot.Options {
   const { text, grid, font } = settings;
+  const step = valueStep(settings.digits);
   const axis = {
     stroke: text,
     font,
@@ -133,26 +186,34 @@ export function chartOptions(settings: ChartSettings): uPlot.Options {
     pxAlign: false,
     // Room on the right for the half of the last time label that would stick out.
     padding: [8, 32, 0, 0],
-    // Labels only: a live legend shows "–" for every series until the pointer is over the plot; the
-    // latest values are in the accessible label.
-    // A filter without wildcards has one series whose label is the topic the page already names.
-    legend: { live: false, show: hasWildcards(settings.topic) },
+    // Each series' label and latest value (under the pointer, the value there). A filter without
+    // wildcards has one series whose label is the topic the page already names: no legend.
+    legend: { live: true, show: hasWildcards(settings.topic) },
     cursor: { drag: { x: false, y: false } },
     scales: {
       x: { time: true, range: () => settings.xRange() },
-      y: { range: (_self, dataMin, dataMax) => yRange(settings.range, settings.rangeNum, dataMin, dataMax) },
+      y: {
+        range: (_self, dataMin, dataMax) => yRange(settings.range, settings.rangeNum, dataMin, dataMax, step),
+      },
     },
     axes: [
       // Clock times are wide ("12:04:30 PM"): ticks at least 100 px apart.
-      { ...axis, space: 100, values: (_self, splits) => timeValues(splits, settings.formatTime) },
       {
         ...axis,
-        values: (_self, splits) => splits.map((v) => valueWithUnit(settings, v)),
+        space: 100,
+        incrs: TIME_INCRS,
+        values: (_self, splits, _axis, _space, incr) => timeValues(splits, incr, settings.formatTime),
+      },
+      {
+        ...axis,
+        incrs: valueIncrs(settings.digits),
+        values: (_self, splits) => distinct(splits.map((v) => valueWithUnit(settings, v))),
         // As wide as the widest label, measured on the plot's canvas in the axis's font.
         size: (self, values) => {
-          if (!values?.length) return 40;
+          const labels = (values ?? []).filter((v) => v !== null && v !== undefined);
+          if (!labels.length) return 40;
           self.ctx.font = font;
-          return Math.ceil(Math.max(...values.map((v) => self.ctx.measureText(v).width))) + 24;
+          return Math.ceil(Math.max(...labels.map((v) => self.ctx.measureText(v).width))) + 24;
         },
       },
     ],

@@ -9,18 +9,26 @@ export interface Series {
   readonly ring: Ring;
 }
 
-/** Columns in uPlot's aligned form: shared x values (seconds), then one column per series. */
-export type AlignedColumns = [Float64Array | number[], ...(Float64Array | (number | null)[])[]];
+/**
+ * Columns in uPlot's aligned form: shared x values (seconds), then one column per series, with
+ * `undefined` where a series has no point at a time (another series has) and `null` at a break.
+ */
+export type AlignedColumns = [Float64Array | number[], ...(Float64Array | (number | null | undefined)[])[]];
 
 /**
  * The series of a chart, one per topic, each in its own {@link Ring}; and their merge into the aligned
- * columns uPlot draws (one x array shared by every series, `null` where a series has no point).
+ * columns uPlot draws (one x array shared by every series, `undefined` where a series has no point).
+ * Breaks (the connection was lost) are times where every line stops: `null` in every column.
  *
  * DOM-free.
  */
 export class SeriesSet {
   private readonly byTopic = new Map<string, Series>();
   private capacity: number;
+  /** Times (ms) of the breaks, in order; each after a point that came after the previous break. */
+  private breaks: number[] = [];
+  /** The time of the newest point. */
+  private newest = -Infinity;
 
   constructor(
     capacity: number,
@@ -51,6 +59,19 @@ export class SeriesSet {
       this.byTopic.set(topic, series);
     }
     series.ring.push(time, value);
+    this.newest = Math.max(this.newest, time);
+    return true;
+  }
+
+  /**
+   * Breaks every line at `time` (ms): no line joins a point before it to one after it. Only after a
+   * point that came since the last break; returns whether it made one.
+   */
+  breakAt(time: number): boolean {
+    const last = this.breaks[this.breaks.length - 1] ?? -Infinity;
+    if (!this.hasPoints || this.newest <= last) return false;
+    // After the newest point, so that the break has a time of its own.
+    this.breaks.push(Math.max(time, this.newest + 1));
     return true;
   }
 
@@ -92,15 +113,33 @@ export class SeriesSet {
 
   clear(): void {
     this.byTopic.clear();
+    this.breaks = [];
+    this.newest = -Infinity;
   }
 
   /**
-   * The points in uPlot's aligned form, times in seconds. One series: its own columns. Several: the
-   * sorted union of their times, each series `null` where it has no point at a time.
+   * The breaks between the oldest point kept and the newest: those before it break nothing and are
+   * forgotten; one after the newest point waits for the next point.
+   */
+  private liveBreaks(): number[] {
+    let oldest = Infinity;
+    for (const { ring } of this.byTopic.values()) if (ring.length > 0) oldest = Math.min(oldest, ring.time(0));
+    const first = this.breaks.findIndex((time) => time > oldest);
+    if (first !== 0) this.breaks = first < 0 ? [] : this.breaks.slice(first);
+    const last = this.breaks[this.breaks.length - 1];
+    return last === undefined || last < this.newest ? this.breaks : this.breaks.slice(0, -1);
+  }
+
+  /**
+   * The points in uPlot's aligned form, times in seconds. One series without breaks: its own
+   * columns. Else: the sorted union of the times of the points and of the breaks; each series
+   * `undefined` where it has no point at a time, `null` at a break and from there to its
+   * neighbouring points (so that uPlot's gap runs from a line's last point to its next one).
    */
   aligned(): AlignedColumns {
     const list = this.list;
-    if (list.length === 1) {
+    const breaks = this.liveBreaks();
+    if (list.length === 1 && breaks.length === 0) {
       const { ring } = list[0];
       const xs = new Float64Array(ring.length);
       const ys = new Float64Array(ring.length);
@@ -110,10 +149,11 @@ export class SeriesSet {
       }
       return [xs, ys];
     }
-    let total = 0;
+    let total = breaks.length;
     for (const { ring } of list) total += ring.length;
     const all = new Float64Array(total);
-    let n = 0;
+    all.set(breaks);
+    let n = breaks.length;
     for (const { ring } of list) for (let i = 0; i < ring.length; i++) all[n++] = ring.time(i);
     all.sort();
     // The distinct times.
@@ -122,13 +162,19 @@ export class SeriesSet {
     const times = all.subarray(0, distinct);
     const columns: AlignedColumns = [Array.from(times, (t) => t / 1000)];
     for (const { ring } of list) {
-      const ys: (number | null)[] = new Array(distinct).fill(null);
+      const ys: (number | null | undefined)[] = new Array(distinct).fill(undefined);
       // Both in time order: walk them together.
       let at = 0;
       for (let i = 0; i < ring.length; i++) {
         const t = ring.time(i);
         while (times[at] < t) at++;
         ys[at] = ring.value(i);
+      }
+      at = 0;
+      for (const t of breaks) {
+        while (times[at] < t) at++;
+        for (let i = at; i >= 0 && ys[i] === undefined; i--) ys[i] = null;
+        for (let i = at + 1; i < distinct && ys[i] === undefined; i++) ys[i] = null;
       }
       columns.push(ys);
     }

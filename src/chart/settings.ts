@@ -1,4 +1,5 @@
-import { positive, wholeNumber, type NumberRule } from '../controllers/settings.js';
+import type { ErrorReporter } from '../controllers/error-reporter.js';
+import { checkNumber, positive, wholeNumber, type NumberRule } from '../controllers/settings.js';
 import type { Diagnosis } from '../session/diagnostics.js';
 
 /** What the chart's numeric settings accept (each checked with `checkNumber`). DOM-free. */
@@ -33,4 +34,18 @@ export function rangeProblem(min: number | undefined, max: number | undefined): 
     message: `min="${min}" is not below max="${max}".`,
     hint: 'Make min smaller than max, such as min="0" max="40"; the axis follows the data meanwhile.',
   };
+}
+
+/**
+ * The y axis's fixed ends, checked and reported through `reporter`: an end that is not a number is
+ * ignored; `min` not below `max`, both.
+ */
+export function validRange(
+  reporter: ErrorReporter,
+  min: number | undefined,
+  max: number | undefined
+): [number | undefined, number | undefined] {
+  const low = checkNumber(reporter, 'min', min, undefined, endRule('min'));
+  const high = checkNumber(reporter, 'max', max, undefined, endRule('max'));
+  return reporter.check('min/max', rangeProblem(low, high)) ? [low, high] : [undefined, undefined];
 }

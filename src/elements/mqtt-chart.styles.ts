@@ -78,9 +78,9 @@ export default css`
     margin-right: 4px;
     background-clip: padding-box !important;
   }
-  .u-inline.u-live th::after {
-    content: ':';
-    vertical-align: middle;
+  /* Each series reads "kitchen 21.5 °C"; the time row is left out (the axis shows the times). */
+  .u-legend .u-series:first-child {
+    display: none;
   }
   .u-inline:not(.u-live) .u-value {
     display: none;

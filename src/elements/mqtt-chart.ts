@@ -3,12 +3,14 @@ import { property } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { chartOptions, seriesColours, seriesOptions, timeSpan, valueWithUnit } from '../chart/options.js';
 import type { SeriesLook, ValueFormat } from '../chart/options.js';
+import { ChartPlot } from '../chart/plot.js';
 import { SeriesSet, type ChartSeries } from '../chart/series.js';
 
 export type { ChartSeries } from '../chart/series.js';
-import { endRule, MAX_POINTS_RULE, rangeProblem, WINDOW_RULE } from '../chart/settings.js';
+import { MAX_POINTS_RULE, validRange, WINDOW_RULE } from '../chart/settings.js';
 import { chartSummary, notANumber, toNumber, tooManySeries } from '../chart/values.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
+import { SessionController } from '../controllers/session-controller.js';
 import { checkDigits, checkLocale, checkNumber } from '../controllers/settings.js';
 import { elementLocale } from '../dom/lang.js';
 import { numberFormat, timeFormat } from '../lib/intl.js';
@@ -27,15 +29,21 @@ const LABEL_EVERY_MS = 1000;
 
 /**
  * A time series of a topic's numeric values, drawn with uPlot. A filter with wildcards draws one
- * series per matching topic, labelled in a legend by its named-wildcard values
- * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic; a filter without
- * wildcards has no legend. The time axis spans `window` seconds; a new chart's axis spans the last
- * 20 s at first, then grows from its first point until it spans `window`. Each series keeps at most `max-points` points in a
- * ring buffer and none older than `window` seconds, so memory stays bounded however long it runs;
- * however fast messages arrive, the chart redraws at most once per animation frame. It fills its
- * own box (default height 240px: size it with CSS) and follows its container's size. Payloads that
- * are not numbers are reported and skipped; `true`/`false` are drawn as 1/0. Labels are set as
- * text, never as HTML.
+ * series per matching topic, shown in a legend by its named-wildcard values
+ * (`home/+room/temperature` gives `kitchen`, `bedroom`, ...) or else by the topic, each with its
+ * latest value as `digits`, `unit` and the locale write it (`kitchen 21.5 °C`; while the pointer is
+ * over the plot, the value there); a filter without wildcards has no legend. The time axis spans
+ * `window` seconds; a new chart's axis (with no points yet, or only recent ones) spans the last
+ * 20 s, then grows from its first point until it spans `window`. Tick labels never repeat: ticks
+ * are at least as far apart as the labels can write (`digits` on the value axis; a second, or a
+ * minute once ticks are a minute apart or more, on the time axis). When the connection is lost,
+ * every line breaks there, so that no line is drawn across an outage; a point that no line reaches
+ * (a series' only point, such as a retained value just arrived) is drawn as a dot. Each series
+ * keeps at most `max-points` points in a ring buffer and none older than `window` seconds, so
+ * memory stays bounded however long it runs; however fast messages arrive, the chart redraws at
+ * most once per animation frame. It fills its own box (default height 240px: size it with CSS) and
+ * follows its container's size. Payloads that are not numbers are reported and skipped;
+ * `true`/`false` are drawn as 1/0. Labels are set as text, never as HTML.
  *
  * It has an entry of its own, so that pages without charts do not load uPlot: `mqtt-elements/chart`
  * from npm (which defines the other elements too), or `dist/mqtt-elements-chart.min.js` next to the
@@ -69,20 +77,20 @@ export class MqttChart extends MqttSubscriberElement {
   /** Upper end of the y axis. Default: follows the data. */
   @property({ type: Number }) max?: number;
 
-  /** Shown after the values on the y axis, in the legend and in the accessible label (`°C`). */
+  /** Shown after the values: on the y axis, after each series' latest value in the legend, and in the accessible label (`°C`). */
   @property() unit?: string;
 
-  /** Fixed number of fraction digits for values on the axis and in the legend. */
+  /** Fixed number of fraction digits for values on the y axis, in the legend and in the accessible label; the axis's ticks are never closer than these digits write (`digits="1"`: 0.1 apart at least). Default: up to 6, as needed. */
   @property({ type: Number }) digits?: number;
 
   /** Locale for numbers and times. Default: the page's `lang` (nearest, through shadow roots), else the browser's. */
   @property() locale?: string;
 
   private readonly data = new SeriesSet(DEFAULT_MAX_POINTS, MAX_SERIES);
-  private uplot: uPlot | undefined;
-  /** How many series the plot has (after its x series). */
-  private plotted = 0;
-  private resizer: ResizeObserver | undefined;
+  private readonly chart = new ChartPlot(
+    () => this.box(),
+    () => this.scheduleFrame()
+  );
   private ticker: ReturnType<typeof setInterval> | undefined;
   /** Rewrites the aria-label: at once, then at most once per LABEL_EVERY_MS (the latest summary). */
   private readonly labeller = new Throttle<void>(
@@ -91,8 +99,6 @@ export class MqttChart extends MqttSubscriberElement {
   );
   /** The plot must be made again (its options changed). */
   private rebuild = true;
-  /** The plot's size must be fitted to the element again. */
-  private unfitted = true;
   /** Valid settings in use. */
   private windowMs = DEFAULT_WINDOW * 1000;
   private digitsShown: number | undefined;
@@ -106,11 +112,20 @@ export class MqttChart extends MqttSubscriberElement {
   /** The x axis's span, seconds. */
   private xRange: [number, number] = [0, 1];
 
+  constructor() {
+    super();
+    // When the connection is lost, every line breaks there: no line is drawn across an outage. (Not
+    // when the element leaves the page: moved elsewhere, it keeps drawing its lines on.)
+    new SessionController(this, (status) => {
+      if (status !== 'connected' && this.isConnected && this.data.breakAt(Date.now())) this.scheduleFrame();
+    });
+  }
+
   /** The uPlot instance while the element is in a document, for code that needs it (hooks, cursor sync). @readonly */
   // Typed through import() so that the declaration file needs no default import of uPlot's
   // `export =` types (which projects without esModuleInterop could not read).
   get plot(): import('uplot') | undefined {
-    return this.uplot;
+    return this.chart.plot;
   }
 
   /** The series drawn, in the order their topics first sent a number: topic, label, points kept and latest value. @readonly */
@@ -129,10 +144,7 @@ export class MqttChart extends MqttSubscriberElement {
     clearInterval(this.ticker);
     this.ticker = undefined;
     this.labeller.cancel();
-    this.resizer?.disconnect();
-    this.resizer = undefined;
-    this.uplot?.destroy();
-    this.uplot = undefined;
+    this.chart.destroy();
     this.rebuild = true;
   }
 
@@ -148,7 +160,7 @@ export class MqttChart extends MqttSubscriberElement {
       );
     if (changed.has('digits')) this.digitsShown = checkDigits(this.reporter, this.digits);
     if (changed.has('locale')) this.localeShown = checkLocale(this.reporter, this.locale);
-    if (changed.has('min') || changed.has('max')) this.range = this.validRange();
+    if (changed.has('min') || changed.has('max')) this.range = validRange(this.reporter, this.min, this.max);
     const redrawn = ['window', 'min', 'max', 'digits', 'unit', 'locale', 'topic', 'path', 'type'] as const;
     if (redrawn.some((name) => changed.has(name))) this.rebuild = true;
   }
@@ -192,44 +204,16 @@ export class MqttChart extends MqttSubscriberElement {
   private draw(): void {
     if (!this.isConnected || !this.hasUpdated) return;
     this.localeNow = elementLocale(this, this.localeShown);
-    // Observed from the first draw after each connection (the observer ends with the element's removal).
-    if (!this.resizer) {
-      this.resizer = new ResizeObserver(() => {
-        this.unfitted = true;
-        this.scheduleFrame();
-      });
-      this.resizer.observe(this.box());
-    }
     const now = Date.now();
     this.data.dropBefore(now - this.windowMs);
     const columns = this.data.aligned() as uPlot.AlignedData;
     const oldest = columns[0]?.[0];
     const [start, end] = timeSpan(now, this.windowMs, oldest === undefined ? undefined : oldest * 1000);
     this.xRange = [start / 1000, end / 1000];
-    const list = this.data.list;
-    if (this.rebuild || !this.uplot) {
-      this.uplot?.destroy();
-      // uPlot hands over its root element: into the `chart` part it goes.
-      this.uplot = new uPlot(this.options(), columns, (self, init) => {
-        this.box().replaceChildren(self.root);
-        init();
-      });
-      this.plotted = list.length;
-      this.rebuild = false;
-      this.unfitted = true;
-    } else {
-      const plot = this.uplot;
-      plot.batch(() => {
-        const look = this.look();
-        for (; this.plotted < list.length; this.plotted++) {
-          plot.addSeries(seriesOptions(list[this.plotted].label, this.plotted, look));
-          // The legend may take another line.
-          this.unfitted = true;
-        }
-        plot.setData(columns);
-      });
-    }
-    if (this.unfitted) this.fit();
+    const labels = this.data.list.map((series) => series.label);
+    const series = (label: string, i: number) => seriesOptions(label, i, this.look());
+    this.chart.draw(columns, labels, this.rebuild, () => this.options(), series);
+    this.rebuild = false;
     // While there are points, the window slides with the clock even when no message comes.
     const hasPoints = this.data.hasPoints;
     if (hasPoints && this.ticker === undefined) {
@@ -239,18 +223,6 @@ export class MqttChart extends MqttSubscriberElement {
       this.ticker = undefined;
     }
     this.labeller.push();
-  }
-
-  /** Sizes the plot to the element's box, less the legend below it. */
-  private fit(): void {
-    const plot = this.uplot;
-    if (!plot) return;
-    this.unfitted = false;
-    const box = this.box();
-    const legend = plot.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 0;
-    const width = Math.max(0, Math.floor(box.clientWidth));
-    const height = Math.max(40, Math.floor(box.clientHeight - legend));
-    if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
   }
 
   private box(): HTMLElement {
@@ -269,6 +241,7 @@ export class MqttChart extends MqttSubscriberElement {
       font: read('--mqtt-chart-font', `12px ${style.fontFamily}`),
       width: Math.max(0, box.clientWidth),
       height: Math.max(40, box.clientHeight - 30),
+      digits: this.digitsShown,
       range: this.range,
       topic: this.topic,
       labels: this.data.list.map((series) => series.label),
@@ -295,13 +268,6 @@ export class MqttChart extends MqttSubscriberElement {
   private summary(): string {
     const format = this.valueFormat();
     return chartSummary(this.topic, this.series, (value) => valueWithUnit(format, value));
-  }
-
-  /** `min` and `max` when numbers with min below max: one that is not a number is ignored; min not below max, both. */
-  private validRange(): [number | undefined, number | undefined] {
-    const min = checkNumber(this.reporter, 'min', this.min, undefined, endRule('min'));
-    const max = checkNumber(this.reporter, 'max', this.max, undefined, endRule('max'));
-    return this.reporter.check('min/max', rangeProblem(min, max)) ? [min, max] : [undefined, undefined];
   }
 }
 
