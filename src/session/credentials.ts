@@ -55,85 +55,71 @@ function failure(message: string, hint: string, cause?: unknown): MqttDiagnostic
   return new MqttDiagnosticError({ message, hint }, { cause });
 }
 
+const ANSWER = 'Answer JSON such as {"username": "…", "password": "…", "expiresIn": 3600}.';
+const AGAIN = 'It is asked again at the next attempt.';
+
 /** Resolves with `promise`, or rejects after `ms`. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          failure(
-            `${what} did not answer within connect-timeout (${ms} ms).`,
-            'It is asked again with the next attempt; check that it answers.'
-          )
-        ),
-      ms
-    );
+    timer = setTimeout(() => reject(failure(`${what} did not answer within connect-timeout (${ms} ms).`, AGAIN)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Checks an answer's fields (never quoting their values: they are secrets). */
 function check(answer: unknown, from: string): CheckedCredentials {
-  const hint = `Answer with JSON such as {"username": "…", "password": "…", "expiresIn": 3600}; every field is optional.`;
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
-    throw failure(`${from} gave no credentials object.`, hint);
+    throw failure(`${from} gave no credentials object.`, ANSWER);
   }
   const fields = answer as Record<string, unknown>;
   for (const [name, type] of Object.entries(FIELDS)) {
-    if (fields[name] !== undefined && fields[name] !== null && typeof fields[name] !== type) {
-      throw failure(`${from} gave a ${typeof fields[name]} as "${name}", not a ${type}.`, hint);
-    }
+    if (fields[name] != null && typeof fields[name] !== type)
+      throw failure(`${from}: "${name}" is not a ${type}.`, ANSWER);
   }
   const { username, password, url, expiresAt, expiresIn } = fields as MqttCredentials;
   if (username == null && password == null && url == null) {
-    throw failure(`${from} gave none of "username", "password" and "url".`, hint);
+    throw failure(`${from} gave none of "username", "password" and "url".`, ANSWER);
   }
-  if (url !== undefined && url !== null && !/^wss?:\/\//i.test(url)) {
-    throw failure(`${from} gave a "url" that is not a ws:// or wss:// url.`, 'A pre-signed url starts with wss://.');
-  }
-  const expires = typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : (expiresAt ?? undefined);
+  if (url != null && !/^wss?:\/\//i.test(url)) throw failure(`${from}: "url" is not a ws:// or wss:// url.`, ANSWER);
   return {
     username: username ?? undefined,
     password: password ?? undefined,
     url: url ?? undefined,
-    expiresAt: expires,
+    expiresAt: typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : (expiresAt ?? undefined),
   };
 }
 
 /** Fetches credentials from `url` (`GET`, same-origin cookies, JSON). */
-async function fetchCredentials(url: string, timeout: number): Promise<unknown> {
-  const from = `credentials-url ${redactUrl(url)}`;
+async function fetchCredentials(url: string, from: string, timeout: number): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, {
       credentials: 'same-origin',
-      headers: { accept: 'application/json' },
       cache: 'no-store',
       signal: AbortSignal.timeout(timeout),
     });
   } catch (cause) {
     throw failure(
-      `${from} could not be fetched (${(cause as Error).name === 'TimeoutError' ? `no answer within connect-timeout, ${timeout} ms` : (cause as Error).message}).`,
-      'Check that the url is right and served by the page’s own backend (another origin must allow it with CORS).',
+      `${from} could not be fetched (${(cause as Error).message}).`,
+      'Check the url; another origin must allow it with CORS.',
       cause
     );
   }
   if (!response.ok) {
-    const login = response.status === 401 || response.status === 403;
     throw failure(
-      `${from} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
-      login
-        ? 'The backend did not accept this page’s session: sign in again (it is asked again with the next attempt).'
-        : 'The backend failed to give credentials; check its logs (it is asked again with the next attempt).'
+      `${from} answered HTTP ${response.status}.`,
+      response.status === 401 || response.status === 403
+        ? "Sign in again: the backend did not accept this page's session."
+        : `Check the backend's logs. ${AGAIN}`
     );
   }
   try {
     return await response.json();
   } catch (cause) {
     throw failure(
-      `${from} did not answer JSON (content-type: ${response.headers.get('content-type') ?? 'none'}).`,
-      'Answer with JSON such as {"username": "…", "password": "…", "expiresIn": 3600}; an HTML page here usually means a login page or a wrong path.',
+      `${from} did not answer JSON.`,
+      `${ANSWER} An HTML page here is usually a login page or a wrong path.`,
       cause
     );
   }
@@ -145,22 +131,21 @@ export async function askCredentials(
   request: MqttCredentialsRequest,
   timeout: number
 ): Promise<CheckedCredentials> {
-  if (typeof source === 'string')
-    return check(await fetchCredentials(source, timeout), `credentials-url ${redactUrl(source)}`);
+  if (typeof source === 'string') {
+    const from = `credentials-url ${redactUrl(source)}`;
+    return check(await fetchCredentials(source, from, timeout), from);
+  }
+  const from = 'The credentials function';
   let answer: unknown;
   try {
     answer = await within(
       Promise.resolve().then(() => source(request)),
       timeout,
-      'The credentials function'
+      from
     );
   } catch (cause) {
     if (cause instanceof MqttDiagnosticError) throw cause;
-    throw failure(
-      `The credentials function failed: ${(cause as Error)?.message ?? String(cause)}.`,
-      'It is called again with the next attempt; make it answer, or reject only when no credentials can be had.',
-      cause
-    );
+    throw failure(`${from} failed: ${(cause as Error)?.message ?? String(cause)}.`, AGAIN, cause);
   }
-  return check(answer, 'The credentials function');
+  return check(answer, from);
 }
