@@ -5,6 +5,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { startBroker } from './scripts/broker.mjs';
+import { authenticateToken, credentialsMiddleware, issueToken, tokenStats } from './scripts/token-broker.mjs';
 import { reactEsmPlugin } from './scripts/react-esm.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
@@ -51,13 +52,16 @@ function brokerPlugin() {
     const running = brokers.get(name);
     if (running) return running;
     // The `auth` broker accepts alice/secret only, for tests of refused connections.
+    // The `tokens` broker takes tokens that expire (scripts/token-broker.mjs).
     const authenticate =
-      name === 'auth'
-        ? (_client, username, password, done) => {
-            if (username === 'alice' && String(password) === 'secret') return done(null, true);
-            done(Object.assign(new Error('bad user name or password'), { returnCode: 4 }), false);
-          }
-        : undefined;
+      name === 'tokens'
+        ? authenticateToken
+        : name === 'auth'
+          ? (_client, username, password, done) => {
+              if (username === 'alice' && String(password) === 'secret') return done(null, true);
+              done(Object.assign(new Error('bad user name or password'), { returnCode: 4 }), false);
+            }
+          : undefined;
     const onPublish = (packet) => {
       for (const [prefix, payloads] of records.get(name) ?? []) {
         if (packet.topic.startsWith(prefix)) payloads.push(packet.payload.toString());
@@ -102,6 +106,8 @@ function brokerPlugin() {
       return { url: refuser.url };
     },
     'refuser-attempts': () => refuser?.attempts ?? 0,
+    'token-issue': ({ lifetime = 60000 } = {}) => issueToken(lifetime),
+    'token-stats': () => ({ ...tokenStats }),
     'broker-publish': async ({ name, topic, payload = '', qos = 0, retain = false, count = 1 } = {}) => {
       const broker = get(name);
       for (let i = 0; i < count; i++) {
@@ -182,6 +188,7 @@ export default {
   reporters: [defaultReporter(), summaryLine()],
   files: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
+  middleware: [credentialsMiddleware],
   plugins: [
     reactEsmPlugin(),
     esbuildPlugin({ ts: true, tsx: true, tsconfig: './tsconfig.json', target: 'es2022' }),

@@ -41,5 +41,11 @@ export {
   type PayloadType,
 } from './session/codec.js';
 export { MqttDiagnosticError, checkUrl, connackRefused, type Diagnosis } from './session/diagnostics.js';
+export type {
+  CredentialsSource,
+  MqttCredentials,
+  MqttCredentialsProvider,
+  MqttCredentialsRequest,
+} from './session/credentials.js';
 
 defineElements();

@@ -25,6 +25,9 @@ export const trueUnlessFalse = {
 /** Properties whose change reconnects an open connection. */
 export const CONNECTION_OPTIONS = [
   'url',
+  'shuffle',
+  'credentials',
+  'credentialsUrl',
   'clientId',
   'username',
   'password',

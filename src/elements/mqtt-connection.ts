@@ -8,6 +8,7 @@ import { numbersFromStrings } from '../controllers/numbers.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, QoS, SubscribeOptions } from '../session/message.js';
+import type { MqttCredentialsProvider } from '../session/credentials.js';
 import { MqttSession } from '../session/session.js';
 import { adoptBlockDisplay } from '../dom/block-display.js';
 import { afterPageScripts, pageScriptsRunning } from '../dom/page-scripts.js';
@@ -39,8 +40,29 @@ export type { MqttWill } from './mqtt-connection.options.js';
  * @event {MqttErrorEvent} mqtt-error - A failure, with a hint a beginner can act on. `detail: { error, code?, hint }`.
  */
 export class MqttConnection extends ReactiveElement {
-  /** Broker url: `ws://host:port/path` or `wss://...`. Without it the element stays disconnected. */
+  /**
+   * Broker url: `ws://host:port/path` or `wss://...`, or several separated by whitespace (the nodes
+   * of a cluster: tried in turn, the next at once when one fails). Without it the element stays
+   * disconnected.
+   */
   @property() url?: string;
+
+  /** With several urls: start at a random one, so that many pages spread over a cluster's nodes. */
+  @property({ type: Boolean }) shuffle = false;
+
+  /**
+   * Fetched (`GET`, same-origin cookies, JSON) before every connection attempt for fresh
+   * credentials: `{ username?, password?, url?, expiresAt?, expiresIn? }`. See `credentials`.
+   */
+  @property({ attribute: 'credentials-url' }) credentialsUrl?: string;
+
+  /**
+   * A function called before every connection attempt (`{ url, attempt, reason }`, reason `connect`,
+   * `reconnect`, `renew` or `refused`) that gives fresh credentials, or a promise of them:
+   * `{ username?, password?, url?, expiresAt?, expiresIn? }`. `url` replaces the url tried (a
+   * pre-signed url). Takes precedence over `credentials-url`.
+   */
+  @property({ attribute: false }) credentials?: MqttCredentialsProvider;
 
   /** Client identifier. Default: `mqtt-elements_` and 8 random hex digits. */
   @property({ attribute: 'client-id' }) clientId: string = randomClientId();
@@ -103,6 +125,9 @@ export class MqttConnection extends ReactiveElement {
     status: (status, previous) => {
       this.currentStatus = status;
       this.setAttribute('status', status);
+      const url = this.session.connectedUrl;
+      if (url) this.setAttribute('connected-url', url);
+      else this.removeAttribute('connected-url');
       this.dispatchEvent(new MqttStatusEvent({ status, previous }));
     },
     connect: (connack) => {
@@ -138,6 +163,11 @@ export class MqttConnection extends ReactiveElement {
   /** The last error as a sentence with its hint; reflected as the `error` attribute, cleared on connect. */
   get error(): string | undefined {
     return this.reporter.error;
+  }
+
+  /** While connected: the url of the broker in use (without user info); reflected as `connected-url`. */
+  get connectedUrl(): string | undefined {
+    return this.session.connectedUrl;
   }
 
   /** The MQTT.js client, for code that needs it (undefined until a url is opened). */
@@ -276,6 +306,8 @@ export class MqttConnection extends ReactiveElement {
     }
     this.session.open({
       url: this.url,
+      shuffle: this.shuffle,
+      credentials: this.credentials ?? this.credentialsUrl ?? undefined,
       options: clientOptions(this, this.reporter),
       reconnectMaxPeriod: checkedNumber(this.reporter, 'reconnect-max-period', this.reconnectMaxPeriod, 30000),
     });

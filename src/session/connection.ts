@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from 'mqtt';
+import type { IConnackPacket, MqttClient } from 'mqtt';
 import {
   checkUrl,
   connackRefused,
@@ -10,48 +10,24 @@ import {
   MqttDiagnosticError,
   passwordWithoutUsername,
   reconnectFailed,
+  redactUrl,
   type Diagnosis,
 } from './diagnostics.js';
-import type { ConnectionStatus, HintedError } from './message.js';
+import type { ConnectionStatus } from './message.js';
+import { BrokerList, splitUrls } from './broker-list.js';
+import {
+  AUTH_REFUSALS,
+  clientOptions,
+  FINAL_REFUSALS,
+  PROBE_TIMEOUT,
+  type ConnectionOptions,
+  type SessionConfig,
+  type SessionHooks,
+} from './connection-options.js';
+import { askCredentials, type CheckedCredentials, type MqttCredentialsRequest } from './credentials.js';
 import { ReconnectPolicy } from './reconnect-policy.js';
-import { keepaliveTimer } from './timers.js';
 
-/** What a session reports to its owner (the `<mqtt-connection>` element). */
-export interface SessionHooks {
-  status?(status: ConnectionStatus, previous: ConnectionStatus): void;
-  connect?(connack: IConnackPacket): void;
-  disconnect?(reason?: number): void;
-  error?(error: HintedError): void;
-}
-
-/** Where and how a session connects. */
-export interface SessionConfig {
-  url: string;
-  /** MQTT.js options (reconnecting is done by the session: `reconnectPeriod` is its first delay). */
-  options?: IClientOptions;
-  /** Longest delay between two reconnect attempts, ms. Default 30000. */
-  reconnectMaxPeriod?: number;
-}
-
-/** What a connection is built with: the owner's hooks, and what it does with each client. */
-export interface ConnectionOptions {
-  hooks?: SessionHooks;
-  /** Makes the client for a url (and starts connecting it). Default `mqtt.connect`. */
-  open?: (url: string, options: IClientOptions) => MqttClient;
-  /** Registered as each client's `message` listener, as it is. */
-  message(topic: string, payload: Uint8Array, packet: IPublishPacket): void;
-  /** The broker accepted `client`: runs before the status listeners and the `connect` hook. */
-  accepted(client: MqttClient, connack: IConnackPacket): void;
-  /** The connection is gone; `kept`: the broker keeps its subscriptions (a persistent session). */
-  lost(kept: boolean): void;
-}
-
-/** A reconnect period MQTT.js never reaches (the largest setInterval delay). */
-const NEVER = 2 ** 31 - 1;
-/** How long a connection whose liveness is in doubt may take to answer a ping, ms. */
-const PROBE_TIMEOUT = 3000;
-/** CONNACK codes that a retry cannot fix (credentials, authorization, protocol, client id, ban). */
-const FINAL_REFUSALS = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
+export type { ConnectionOptions, SessionConfig, SessionHooks } from './connection-options.js';
 
 /**
  * The life of one MQTT.js client at a time: opening and ending it, reconnecting with back-off (the
@@ -69,13 +45,20 @@ export class Connection {
   private config: SessionConfig | undefined;
   /** Made by {@link open}, before the first client. */
   private policy!: ReconnectPolicy;
+  private brokers!: BrokerList;
+  /** The url the current attempt opens (a pre-signed url from the credentials, else the broker's). */
+  private target = '';
+  /** Attempts since {@link open}, and the one whose credentials are awaited (older answers are dropped). */
+  private attempts = 0;
+  /** Set when the broker refused credentials from the provider: the next attempt asks again at once. */
+  private refused = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** Waits for the answer to a ping sent by {@link wake}. */
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the current connection attempt already reported why it failed. */
   private reported = false;
-  /** Whether the url in use was connected once: its failures are outages, not a wrong setup. */
-  private connectedOnce = false;
+  /** The urls that were connected once: their failures are outages, not a wrong setup. */
+  private worked = new Set<string>();
 
   constructor(options: ConnectionOptions) {
     this.options = options;
@@ -87,60 +70,36 @@ export class Connection {
     return this.statusListeners.size;
   }
 
-  /** Connects to `config.url`, ending any previous client. */
+  /** The url of the broker in use while connected (without user info), else undefined. */
+  get connectedUrl(): string | undefined {
+    return this.status === 'connected' ? redactUrl(this.brokers.current) : undefined;
+  }
+
+  /** Connects to the url (or the first of several that answers), ending any previous client. */
   open(config: SessionConfig): void {
     void this.endClient();
     this.config = config;
+    this.attempts = 0;
+    this.refused = false;
+    this.worked.clear();
     this.policy = new ReconnectPolicy({
       period: config.options?.reconnectPeriod ?? 1000,
       max: config.reconnectMaxPeriod ?? 30000,
     });
     const pageProtocol = typeof location === 'undefined' ? undefined : location.protocol;
-    this.connectedOnce = false;
-    const given = config.options;
-    const problem =
-      checkUrl(config.url, pageProtocol) ??
-      (given?.password != null && given.password !== '' && given.username == null
-        ? passwordWithoutUsername()
-        : undefined);
-    if (problem) {
-      this.fail(problem);
-      this.setStatus('disconnected');
-      return;
-    }
-    const options: IClientOptions = {
-      ...config.options,
-      // Reconnects are scheduled here, with back-off. MQTT.js is given a period it never reaches
-      // rather than 0: with 0 (and a clean session) it fails the callbacks of QoS 1 and 2 messages
-      // in flight on a forced close, although it sends them again after the reconnect.
-      reconnectPeriod: NEVER,
-      resubscribe: false,
-      manualConnect: false,
-      timerVariant: config.options?.timerVariant ?? keepaliveTimer,
-    };
-    // An empty password without a user name is no password (MQTT.js would refuse to connect).
-    if (options.password === '' && options.username == null) delete options.password;
-    let client: MqttClient;
-    try {
-      client = (this.options.open ?? mqtt.connect)(config.url, options);
-    } catch (cause) {
-      this.fail(connectionFailed(config.url, (cause as Error).message), cause);
-      this.setStatus('disconnected');
-      return;
-    }
-    this.client = client;
-    this.reported = false;
-    this.setStatus('connecting');
-    client.on('connect', (connack) => this.onConnect(client, connack));
-    client.on('close', () => this.onClose(client));
-    client.on('error', (error) => this.onError(client, error));
-    client.on('disconnect', (packet) => {
-      if (client !== this.client) return;
-      const reason = packet.reasonCode;
-      if (reason) this.fail(disconnectedByBroker(reason));
-      this.hooks.disconnect?.(reason);
+    // Each url that cannot work is reported; the others are tried.
+    const urls = splitUrls(config.url).filter((url) => {
+      const problem = checkUrl(url, pageProtocol);
+      if (problem) this.fail(problem);
+      return !problem;
     });
-    client.on('message', this.options.message);
+    if (urls.length === 0) {
+      this.setStatus('disconnected');
+      return;
+    }
+    this.brokers = new BrokerList(urls, config.shuffle);
+    this.setStatus('connecting');
+    void this.attempt('connect');
   }
 
   /** Ends the client (sending DISCONNECT when connected). */
@@ -169,7 +128,7 @@ export class Connection {
     if (this.reconnectTimer !== undefined) {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = undefined;
-      this.reconnect(client);
+      this.reconnect();
       return;
     }
     if (this.status !== 'connected' || this.probeTimer !== undefined) return;
@@ -182,7 +141,7 @@ export class Connection {
       this.probeTimer = undefined;
       client.off('packetreceive', answered);
       if (client !== this.client || !client.connected) return;
-      this.fail(connectionLost(this.config?.url ?? '', `no answer to a ping within ${PROBE_TIMEOUT / 1000} s`));
+      this.fail(connectionLost(this.brokers.current, `no answer to a ping within ${PROBE_TIMEOUT / 1000} s`));
       client.stream.destroy();
     }, PROBE_TIMEOUT);
     client.sendPing();
@@ -210,11 +169,84 @@ export class Connection {
     this.hooks.error?.(new MqttDiagnosticError(diagnosis, { cause }));
   }
 
+  /**
+   * One connection attempt to the current url: asks for credentials (if a source is set), then
+   * opens the client, or reconnects it (keeping its stores, so that QoS 1 and 2 messages in flight
+   * are sent again) to what the attempt targets.
+   */
+  private async attempt(reason: MqttCredentialsRequest['reason']): Promise<void> {
+    const config = this.config;
+    if (!config) return;
+    const attempt = ++this.attempts;
+    const url = this.brokers.current;
+    let credentials: CheckedCredentials = {};
+    if (config.credentials) {
+      try {
+        const timeout = config.options?.connectTimeout ?? 30000;
+        credentials = await askCredentials(config.credentials, { url, attempt, reason }, timeout);
+      } catch (error) {
+        if (attempt !== this.attempts || config !== this.config) return;
+        this.fail(error as Diagnosis);
+        this.failed();
+        return;
+      }
+      if (attempt !== this.attempts || config !== this.config) return;
+    }
+    const options = clientOptions(config.options, credentials);
+    if (options.password != null && options.username == null) {
+      // A setting no retry can fix.
+      this.fail(passwordWithoutUsername());
+      void this.endClient();
+      this.setStatus('disconnected');
+      return;
+    }
+    this.target = credentials.url ?? url;
+    const client = this.client;
+    if (client) {
+      // The next attempt's credentials and url (MQTT.js builds the CONNECT and the WebSocket url anew).
+      delete client.options.username;
+      delete client.options.password;
+      Object.assign(client.options, options);
+      client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
+      return;
+    }
+    this.reported = false;
+    let opened: MqttClient;
+    try {
+      opened = (this.options.open ?? mqtt.connect)(this.target, { ...options, transformWsUrl: () => this.target });
+    } catch (cause) {
+      this.fail(connectionFailed(url, (cause as Error).message), cause);
+      this.setStatus('disconnected');
+      return;
+    }
+    this.watch(opened);
+  }
+
+  private watch(client: MqttClient): void {
+    this.client = client;
+    client.on('connect', (connack) => this.onConnect(client, connack));
+    client.on('close', () => this.onClose(client));
+    client.on('error', (error) => this.onError(client, error));
+    client.on('disconnect', (packet) => {
+      if (client !== this.client) return;
+      const reason = packet.reasonCode;
+      if (reason) {
+        // An accepted connection closed for its credentials (an expired token): ask again at once.
+        if (this.config?.credentials && AUTH_REFUSALS.has(reason) && !this.refused) this.refused = true;
+        else this.fail(disconnectedByBroker(reason));
+      }
+      this.hooks.disconnect?.(reason);
+    });
+    client.on('message', this.options.message);
+  }
+
   private onConnect(client: MqttClient, connack: IConnackPacket): void {
     if (client !== this.client) return;
     this.policy.connected(Date.now());
+    this.brokers.connected();
+    this.worked.add(this.brokers.current);
     this.reported = false;
-    this.connectedOnce = true;
+    this.refused = false;
     const previous = this.status;
     this.status = 'connected';
     this.options.accepted(client, connack);
@@ -224,10 +256,15 @@ export class Connection {
 
   private onError(client: MqttClient, error: Error & { code?: number | string }): void {
     if (client !== this.client) return;
-    const url = this.config?.url ?? '';
+    const url = this.brokers.current;
     if (typeof error.code === 'number' && /refused/i.test(error.message)) {
-      const diagnosis = connackRefused(error.code, this.protocolVersion);
-      this.fail(diagnosis, error);
+      // Credentials from the provider that the broker refused are asked for once more, at once.
+      if (this.config?.credentials && AUTH_REFUSALS.has(error.code) && !this.refused) {
+        this.refused = true;
+        this.reported = true;
+        return;
+      }
+      this.fail(connackRefused(error.code, this.protocolVersion), error);
       if (FINAL_REFUSALS.has(error.code)) {
         void this.endClient();
         this.setStatus('disconnected');
@@ -237,7 +274,7 @@ export class Connection {
     this.fail(
       this.status === 'connected'
         ? connectionLost(url, error.message)
-        : this.connectedOnce
+        : this.worked.has(url)
           ? reconnectFailed(url, error.message)
           : connectionFailed(url, error.message),
       error
@@ -247,45 +284,53 @@ export class Connection {
   private onClose(client: MqttClient): void {
     if (client !== this.client) return;
     const wasConnected = this.status === 'connected';
+    const url = this.brokers.current;
     // A persistent session (clean=false) keeps its subscriptions on the broker across the break.
     this.options.lost(this.config?.options?.clean === false);
     if (!wasConnected && !this.reported && this.config) {
       const detail = 'the connection closed before the broker accepted it';
       this.fail(
-        this.connectedOnce
-          ? reconnectFailed(this.config.url, detail)
-          : connectionFailed(this.config.url, detail, this.protocolVersion, true)
+        this.worked.has(url) ? reconnectFailed(url, detail) : connectionFailed(url, detail, this.protocolVersion, true)
       );
     }
     this.reported = false;
     if (wasConnected) {
       this.hooks.disconnect?.();
-      if (this.policy.closed(Date.now()) && this.config) {
-        this.fail(connectionFlapping(this.config.url, this.policy.flaps));
-      }
+      if (this.policy.closed(Date.now())) this.fail(connectionFlapping(url, this.policy.flaps));
     }
-    if (this.policy.period > 0) {
-      this.setStatus('reconnecting');
-      this.scheduleReconnect(client);
-    } else {
+    if (this.policy.period <= 0) {
       this.setStatus('disconnected');
       void this.endClient();
+      return;
     }
+    this.setStatus('reconnecting');
+    if (this.refused) void this.attempt('refused');
+    else this.failed();
   }
 
-  private scheduleReconnect(client: MqttClient): void {
+  /** The attempt failed, or the connection in use was lost: the next url at once, or a pause after a whole round. */
+  private failed(): void {
+    if (!this.brokers.failed()) {
+      this.setStatus('reconnecting');
+      void this.attempt('reconnect');
+      return;
+    }
+    this.setStatus('reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
     if (this.reconnectTimer !== undefined) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      this.reconnect(client);
+      this.reconnect();
     }, this.policy.nextDelay());
   }
 
-  /** The one place where a later attempt starts (a hook before each attempt would go here). */
-  private reconnect(client: MqttClient): void {
-    if (client !== this.client || client.connected) return;
-    // Keep the stores, so that QoS 1 and 2 messages in flight are sent again.
-    client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
+  /** The one place where a waiting attempt starts (on its timer, or woken). */
+  private reconnect(): void {
+    if (!this.config || this.client?.connected) return;
+    void this.attempt('reconnect');
   }
 
   /** Ends the current client (gracefully when connected); resolves once it has ended. */

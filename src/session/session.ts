@@ -56,6 +56,11 @@ export class MqttSession {
     return this.connection.status;
   }
 
+  /** While connected: the url of the broker in use (without user info). */
+  get connectedUrl(): string | undefined {
+    return this.connection.connectedUrl;
+  }
+
   /** How many distinct filters are held (for tests and leak checks). */
   get filterCount(): number {
     return this.registry.filterCount;
