@@ -35,6 +35,9 @@ export interface MqttChartJsxProps extends HTMLAttributes<MqttChart> {
 /** The props of a raw `<mqtt-connection>` in React's JSX. */
 export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
   url?: Written<MqttConnection['url']>;
+  shuffle?: Written<MqttConnection['shuffle']>;
+  credentialsUrl?: Written<MqttConnection['credentialsUrl']>;
+  credentials?: Written<MqttConnection['credentials']>;
   clientId?: Written<MqttConnection['clientId']>;
   username?: Written<MqttConnection['username']>;
   password?: Written<MqttConnection['password']>;
@@ -52,6 +55,7 @@ export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
   will?: Written<MqttConnection['will']>;
   manual?: Written<MqttConnection['manual']>;
   options?: Written<MqttConnection['options']>;
+  'credentials-url'?: MqttConnection['credentialsUrl'] | string;
   'client-id'?: MqttConnection['clientId'] | string;
   'protocol-version'?: MqttConnection['protocolVersion'] | string;
   'session-expiry'?: MqttConnection['sessionExpiry'] | string;

@@ -32,6 +32,9 @@ export interface MqttChartVueProps extends HTMLAttributes {
 /** The props of a raw `<mqtt-connection>` in a Vue template. */
 export interface MqttConnectionVueProps extends HTMLAttributes {
   url?: Written<MqttConnection['url']>;
+  shuffle?: Written<MqttConnection['shuffle']>;
+  credentialsUrl?: Written<MqttConnection['credentialsUrl']>;
+  credentials?: Written<MqttConnection['credentials']>;
   clientId?: Written<MqttConnection['clientId']>;
   username?: Written<MqttConnection['username']>;
   password?: Written<MqttConnection['password']>;
@@ -49,6 +52,7 @@ export interface MqttConnectionVueProps extends HTMLAttributes {
   will?: Written<MqttConnection['will']>;
   manual?: Written<MqttConnection['manual']>;
   options?: Written<MqttConnection['options']>;
+  'credentials-url'?: MqttConnection['credentialsUrl'] | string;
   'client-id'?: MqttConnection['clientId'] | string;
   'protocol-version'?: MqttConnection['protocolVersion'] | string;
   'session-expiry'?: MqttConnection['sessionExpiry'] | string;
