@@ -7,6 +7,7 @@ import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { startBroker } from './scripts/broker.mjs';
 import { reactEsmPlugin } from './scripts/react-esm.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
+import { rabbitmqPlugin } from './scripts/rabbitmq-plugin.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 /**
@@ -187,6 +188,7 @@ export default {
     esbuildPlugin({ ts: true, tsx: true, tsconfig: './tsconfig.json', target: 'es2022' }),
     brokerPlugin(),
     mosquittoPlugin(),
+    rabbitmqPlugin(),
     // The browser's own accessibility tree, for tests of what screen readers are given.
     a11ySnapshotPlugin(),
   ],
