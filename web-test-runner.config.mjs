@@ -8,6 +8,7 @@ import { startBroker } from './scripts/broker.mjs';
 import { authenticateToken, credentialsMiddleware, issueToken, tokenStats } from './scripts/token-broker.mjs';
 import { reactEsmPlugin } from './scripts/react-esm.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
+import { rabbitmqPlugin } from './scripts/rabbitmq-plugin.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 /**
@@ -194,6 +195,7 @@ export default {
     esbuildPlugin({ ts: true, tsx: true, tsconfig: './tsconfig.json', target: 'es2022' }),
     brokerPlugin(),
     mosquittoPlugin(),
+    rabbitmqPlugin(),
     // The browser's own accessibility tree, for tests of what screen readers are given.
     a11ySnapshotPlugin(),
   ],

@@ -1,15 +1,17 @@
-// Interop: the core behaviour of the kit against each broker configuration, aedes and mosquitto,
-// MQTT 3.1.1 and 5, anonymous, with a password, and over wss:// (a certificate made for the run
-// and trusted by the test browser only: scripts/mosquitto-plugin.mjs).
+// Interop: the core behaviour of the kit against each broker configuration, aedes, mosquitto
+// (MQTT 3.1.1 and 5, anonymous, with a password, and over wss:// with a certificate made for the
+// run and trusted by the test browser only: scripts/mosquitto-plugin.mjs) and RabbitMQ 3.10 (MQTT
+// 3.1.1, Web MQTT at /ws: scripts/rabbitmq-plugin.mjs, and its differences in test/rabbitmq.ts).
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { nothing, render } from 'lit';
 import type { MqttConnection, MqttErrorEvent, MqttMessage, PublishOptions } from '../src/index.js';
 import { brokerUrl, captureWarnings, connected, sleep, uniqueTopic } from './helpers.js';
 import { startMosquitto, type BrokerAccess, type MosquittoVariant } from './mosquitto.js';
+import { RABBITMQ_MAX_QOS, RABBITMQ_START_TIMEOUT, startRabbitmq } from './rabbitmq.js';
 
-/** A broker (aedes, or a mosquitto variant) and the protocol version to speak to it. */
+/** A broker (aedes, a mosquitto variant, or RabbitMQ) and the protocol version to speak to it. */
 interface BrokerConfig {
-  broker: 'aedes' | Exclude<MosquittoVariant, 'untrusted-tls'>;
+  broker: 'aedes' | Exclude<MosquittoVariant, 'untrusted-tls'> | 'rabbitmq';
   protocolVersion: 4 | 5;
 }
 
@@ -20,6 +22,8 @@ const CONFIGS: BrokerConfig[] = [
   { broker: 'password', protocolVersion: 4 },
   { broker: 'password', protocolVersion: 5 },
   { broker: 'tls', protocolVersion: 5 },
+  // Anonymous; its user (alice, with a password) for the refused login. MQTT 3.1.1 only.
+  { broker: 'rabbitmq', protocolVersion: 4 },
 ];
 
 const NAMES: Record<BrokerConfig['broker'], string> = {
@@ -27,10 +31,11 @@ const NAMES: Record<BrokerConfig['broker'], string> = {
   anonymous: 'mosquitto',
   password: 'mosquitto with a password',
   tls: 'mosquitto over wss',
+  rabbitmq: 'RabbitMQ',
 };
 
 type ConnectionOptions = Partial<
-  Pick<MqttConnection, 'clientId' | 'password' | 'clean' | 'sessionExpiry' | 'reconnectPeriod' | 'will'>
+  Pick<MqttConnection, 'clientId' | 'username' | 'password' | 'clean' | 'sessionExpiry' | 'reconnectPeriod' | 'will'>
 >;
 
 /** Collects the details of an element's mqtt-message events. */
@@ -60,9 +65,17 @@ async function settled(conn: MqttConnection): Promise<void> {
 for (const config of CONFIGS) {
   describe(`interop: ${NAMES[config.broker]}, MQTT ${config.protocolVersion === 5 ? '5' : '3.1.1'}`, () => {
     const v5 = config.protocolVersion === 5;
+    const rabbitmq = config.broker === 'rabbitmq';
+    const maxQos = rabbitmq ? RABBITMQ_MAX_QOS : 2;
     let broker: BrokerAccess;
-    before(async () => {
-      broker = config.broker === 'aedes' ? { url: await brokerUrl() } : await startMosquitto(config.broker);
+    /** A user with a password on this broker, for the tests of a refused login. */
+    let login: BrokerAccess | undefined;
+    before(async function () {
+      if (rabbitmq) this.timeout(RABBITMQ_START_TIMEOUT + 10_000); // the first start, ~10 s
+      if (config.broker === 'aedes') broker = { url: await brokerUrl() };
+      else if (config.broker === 'rabbitmq') [broker, login] = [await startRabbitmq(), await startRabbitmq('password')];
+      else broker = await startMosquitto(config.broker);
+      if (config.broker === 'password') login = broker;
     });
 
     /** An <mqtt-connection> to this broker (its url, protocol version and credentials), not yet in the page. */
@@ -194,7 +207,8 @@ for (const config of CONFIGS) {
       );
       expect(published).to.have.members([1, 2]);
       const byLevel = Object.fromEntries(got.map((m) => [m.params.level, { qos: m.qos, value: m.value }]));
-      expect(byLevel).to.deep.equal({ 1: { qos: 1, value: 'one' }, 2: { qos: 2, value: 'two' } });
+      // Delivered at the lower of the publish and subscription QoS, and at most the broker's.
+      expect(byLevel).to.deep.equal({ 1: { qos: 1, value: 'one' }, 2: { qos: maxQos, value: 'two' } });
       await conn.disconnect();
     });
 
@@ -240,11 +254,13 @@ for (const config of CONFIGS) {
       await publisher.disconnect();
     });
 
-    if (config.broker === 'password') {
+    // RabbitMQ 3.10's Web MQTT sends no CONNACK to a wrong password: it closes the WebSocket (code
+    // 1002, reason "unauthenticated"; over TCP it answers CONNACK 4), so the kit must read the close.
+    if (config.broker === 'password' || rabbitmq) {
       it('refuses a wrong password: one mqtt-error, then disconnected for good, the password never shown', async () => {
         const wrong = 'wr0ng-Pa55word';
         const { warnings, restore } = captureWarnings();
-        const el = create(nothing, { password: wrong, reconnectPeriod: 50 });
+        const el = create(nothing, { username: login!.username, password: wrong, reconnectPeriod: 50 });
         const errors: MqttErrorEvent[] = [];
         const statuses: string[] = [];
         el.addEventListener('mqtt-error', (e) => errors.push(e));
@@ -281,11 +297,25 @@ for (const config of CONFIGS) {
       });
 
       it('says in the hint of a refused login to check the user name or password', async () => {
-        const el = create(nothing, { password: 'wrong', reconnectPeriod: 0 });
+        const el = create(nothing, { username: login!.username, password: 'wrong', reconnectPeriod: 0 });
         const error = oneEvent(el, 'mqtt-error');
         await mount(el);
         const { hint } = (await error).detail;
         expect(hint).to.match(/user ?name|password/i);
+        await waitUntil(() => el.status === 'disconnected');
+      });
+    }
+
+    if (rabbitmq) {
+      it('explains a url with /mqtt on RabbitMQ, whose Web MQTT path is /ws', async () => {
+        // RabbitMQ answers the WebSocket handshake at /mqtt with 404.
+        const el = create(nothing, { reconnectPeriod: 0 });
+        el.url = broker.url.replace(/\/ws$/, '/mqtt');
+        const error = oneEvent(el, 'mqtt-error');
+        await mount(el);
+        const { hint } = (await error).detail;
+        expect(el.status).not.to.equal('connected');
+        expect(hint).to.contain('/ws');
         await waitUntil(() => el.status === 'disconnected');
       });
     }
