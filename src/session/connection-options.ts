@@ -43,14 +43,27 @@ export interface ConnectionOptions {
 const NEVER = 2 ** 31 - 1;
 /** How long a connection whose liveness is in doubt may take to answer a ping, ms. */
 export const PROBE_TIMEOUT = 3000;
+/** A WebSocket close reason that refuses credentials (RabbitMQ's Web MQTT: "unauthenticated"). */
+export const REFUSED_CLOSE = /unauthenticated|unauthori[sz]ed|not authori[sz]ed|bad user/i;
 /** CONNACK and DISCONNECT codes that refuse credentials (bad user name or password, not authorized). */
 export const AUTH_REFUSALS = new Set([4, 5, 0x86, 0x87]);
 /** CONNACK codes that a retry cannot fix (credentials, authorization, protocol, client id, ban). */
 export const FINAL_REFUSALS = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
 
 /** The MQTT.js options of one attempt: the session's, with the attempt's credentials. */
-export function clientOptions(given: IClientOptions | undefined, credentials: CheckedCredentials): IClientOptions {
+export function clientOptions(
+  given: IClientOptions | undefined,
+  credentials: CheckedCredentials,
+  socketClosed: (code: number, reason: string) => void
+): IClientOptions {
   const options: IClientOptions = {
+    // The WebSocket's close reason says what MQTT cannot: RabbitMQ refuses a wrong password by
+    // closing it ("unauthenticated"), with no CONNACK.
+    createWebsocket: (url: string, protocols: string[]) => {
+      const socket = new WebSocket(url, protocols);
+      socket.addEventListener('close', (event) => socketClosed(event.code, event.reason));
+      return socket;
+    },
     ...given,
     // Reconnects are scheduled here, with back-off. MQTT.js is given a period it never reaches
     // rather than 0: with 0 (and a clean session) it fails the callbacks of QoS 1 and 2 messages

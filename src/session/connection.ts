@@ -18,6 +18,7 @@ import { BrokerList, splitUrls } from './broker-list.js';
 import {
   AUTH_REFUSALS,
   clientOptions,
+  REFUSED_CLOSE,
   FINAL_REFUSALS,
   PROBE_TIMEOUT,
   type ConnectionOptions,
@@ -52,6 +53,8 @@ export class Connection {
   private attempts = 0;
   /** Set when the broker refused credentials from the provider: the next attempt asks again at once. */
   private refused = false;
+  /** Why the current attempt's WebSocket closed, if it did. */
+  private closeReason = '';
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** Waits for the answer to a ping sent by {@link wake}. */
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -192,7 +195,8 @@ export class Connection {
       }
       if (attempt !== this.attempts || config !== this.config) return;
     }
-    const options = clientOptions(config.options, credentials);
+    this.closeReason = '';
+    const options = clientOptions(config.options, credentials, (_code, reason) => (this.closeReason = reason));
     if (options.password != null && options.username == null) {
       // A setting no retry can fix.
       this.fail(passwordWithoutUsername());
@@ -258,17 +262,7 @@ export class Connection {
     if (client !== this.client) return;
     const url = this.brokers.current;
     if (typeof error.code === 'number' && /refused/i.test(error.message)) {
-      // Credentials from the provider that the broker refused are asked for once more, at once.
-      if (this.config?.credentials && AUTH_REFUSALS.has(error.code) && !this.refused) {
-        this.refused = true;
-        this.reported = true;
-        return;
-      }
-      this.fail(connackRefused(error.code, this.protocolVersion), error);
-      if (FINAL_REFUSALS.has(error.code)) {
-        void this.endClient();
-        this.setStatus('disconnected');
-      }
+      this.refusal(error.code, error);
       return;
     }
     this.fail(
@@ -281,9 +275,30 @@ export class Connection {
     );
   }
 
+  /**
+   * The broker refused the connection with `code` (a CONNACK code). Credentials from the provider
+   * are asked for once more, at once; otherwise a code no retry can fix ends the connection.
+   */
+  private refusal(code: number, cause?: unknown): void {
+    if (this.config?.credentials && AUTH_REFUSALS.has(code) && !this.refused) {
+      this.refused = true;
+      this.reported = true;
+      return;
+    }
+    this.fail(connackRefused(code, this.protocolVersion), cause);
+    if (!FINAL_REFUSALS.has(code)) return;
+    void this.endClient();
+    this.setStatus('disconnected');
+  }
+
   private onClose(client: MqttClient): void {
     if (client !== this.client) return;
     const wasConnected = this.status === 'connected';
+    if (!wasConnected && !this.reported && REFUSED_CLOSE.test(this.closeReason)) {
+      // Refused without a CONNACK (RabbitMQ's Web MQTT): as "not authorized".
+      this.refusal(5, new Error(`WebSocket closed: ${this.closeReason}`));
+      if (!this.client) return;
+    }
     const url = this.brokers.current;
     // A persistent session (clean=false) keeps its subscriptions on the broker across the break.
     this.options.lost(this.config?.options?.clean === false);

@@ -141,6 +141,8 @@ export function connectionFailed(
   }
   if (!path || path === '/') {
     hints.push('The url has no path: mosquitto needs none, but EMQX, HiveMQ and NanoMQ use /mqtt, RabbitMQ /ws.');
+  } else {
+    hints.push("The path must be the broker's: /mqtt on EMQX, Mosquitto, HiveMQ and NanoMQ, /ws on RabbitMQ.");
   }
   if (closedEarly && protocolVersion === 5)
     hints.push('If the broker only speaks MQTT 3.1.1, set protocol-version="4".');
