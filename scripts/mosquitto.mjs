@@ -83,7 +83,8 @@ export function freePort() {
   });
 }
 
-async function waitForPort(port, deadline) {
+/** Resolves once something accepts TCP connections on `port` (loopback), or throws at `deadline`. */
+export async function waitForPort(port, deadline) {
   while (Date.now() < deadline) {
     const ok = await new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import mqtt from 'mqtt';
 import puppeteer from 'puppeteer-core';
+import { freePort, waitForPort } from '../../scripts/mosquitto.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { MOSQUITTO, MOSQUITTO_PASSWD } from '../../scripts/mosquitto.mjs';
 
@@ -32,31 +32,6 @@ function example(heading, lang, containing = '') {
     if (block.includes(containing)) return block;
     at = from;
   }
-}
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-async function waitForPort(port) {
-  for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`mosquitto did not open port ${port}`);
 }
 
 /** `connected`, or the error MQTT.js gave; the client is closed either way. */
@@ -99,10 +74,10 @@ before(async () => {
   broker.once('exit', (code) => {
     if (code !== null) log += `\nexited with ${code}`;
   });
-  await waitForPort(ports.mqtt).catch((error) => {
+  await waitForPort(ports.mqtt, Date.now() + 5000).catch((error) => {
     throw new Error(`${error.message}:\n${log}`);
   });
-  await waitForPort(ports.ws);
+  await waitForPort(ports.ws, Date.now() + 5000);
 
   const retained = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqtt}`, ACCOUNT);
   await retained.publishAsync('home/kitchen/climate', JSON.stringify({ celsius: 21.46 }), { retain: true });
