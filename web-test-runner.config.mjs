@@ -109,9 +109,11 @@ function brokerPlugin() {
     'refuser-attempts': () => refuser?.attempts ?? 0,
     'token-issue': ({ lifetime = 60000 } = {}) => issueToken(lifetime),
     'token-stats': () => ({ ...tokenStats }),
-    'broker-publish': async ({ name, topic, payload = '', qos = 0, retain = false, count = 1 } = {}) => {
+    // `every`: ms between two messages (a stream), else all at once.
+    'broker-publish': async ({ name, topic, payload = '', qos = 0, retain = false, count = 1, every = 0 } = {}) => {
       const broker = get(name);
       for (let i = 0; i < count; i++) {
+        if (every > 0 && i > 0) await new Promise((resolve) => setTimeout(resolve, every));
         const text = typeof payload === 'string' ? payload.replaceAll('{i}', String(i)) : JSON.stringify(payload);
         await broker.publish({ topic: topic.replaceAll('{i}', String(i)), payload: text, qos, retain });
       }

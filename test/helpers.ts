@@ -33,13 +33,17 @@ export function brokerSubscriptions(
   return executeServerCommand('broker-subscriptions', { name, prefix });
 }
 
-/** Publishes from the broker itself, `count` times (`{i}` in topic or payload is the index). */
+/**
+ * Publishes from the broker itself, `count` times (`{i}` in topic or payload is the index), `every`
+ * ms apart (default: at once).
+ */
 export async function brokerPublish(options: {
   topic: string;
   payload?: string;
   qos?: number;
   retain?: boolean;
   count?: number;
+  every?: number;
   name?: string;
 }): Promise<void> {
   await executeServerCommand('broker-publish', options);

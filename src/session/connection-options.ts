@@ -31,12 +31,18 @@ export interface ConnectionOptions {
   hooks?: SessionHooks;
   /** Makes the client for a url (and starts connecting it). Default `mqtt.connect`. */
   open?: (url: string, options: IClientOptions) => MqttClient;
-  /** Registered as each client's `message` listener, as it is. */
-  message(topic: string, payload: Uint8Array, packet: IPublishPacket): void;
+  /** Every message of every client, with the client it came from. */
+  message(client: MqttClient, topic: string, payload: Uint8Array, packet: IPublishPacket): void;
   /** The broker accepted `client`: runs before the status listeners and the `connect` hook. */
   accepted(client: MqttClient, connack: IConnackPacket): void;
   /** The connection is gone; `kept`: the broker keeps its subscriptions (a persistent session). */
   lost(kept: boolean): void;
+  /**
+   * A renewal's client `next` was accepted beside `old`, the client in use: move the subscriptions
+   * to it, then call `takeOver` (from then on `next` is in use, and `old` is the owner's to
+   * `retire` (clients.ts)), or `abandon` if `next` cannot take over.
+   */
+  handover(old: MqttClient, next: MqttClient, takeOver: () => void, abandon: (cause: Error) => void): void;
 }
 
 /** A reconnect period MQTT.js never reaches (the largest setInterval delay). */

@@ -173,6 +173,14 @@ export function reconnectFailed(url: string, detail?: string): Diagnosis {
   };
 }
 
+/** Explains a renewal that failed: the connection in use goes on until its credentials expire. */
+export function renewalFailed(url: string, detail: string): Diagnosis {
+  return {
+    message: `Renewing the credentials for ${redactUrl(url)} failed: ${detail}.`,
+    hint: 'The connection goes on with the credentials it has and tries again before they expire; check the credentials source and the broker.',
+  };
+}
+
 /** MQTT sends a password only with a user name: MQTT.js refuses to connect, and a retry cannot help. */
 export function passwordWithoutUsername(): Diagnosis {
   return {

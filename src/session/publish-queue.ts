@@ -69,6 +69,9 @@ export class PublishQueue {
   }
 }
 
+/** Per client, the QoS 1 and 2 publishes it sent that are not settled yet, with their message ids. */
+const inFlight = new WeakMap<MqttClient, Map<QueuedPublish, () => number | undefined>>();
+
 /**
  * Hands `item` to the client (telling its `onSend`); its promise settles once the client has accepted
  * it. If its `signal` aborts before then, a QoS 1 or 2 message is taken out of the client's store, so
@@ -85,14 +88,38 @@ export function sendPublish(client: MqttClient, item: QueuedPublish): void {
   const withdraw = () => {
     if (messageId !== undefined) client.removeOutgoingMessage(messageId);
   };
+  let flights = inFlight.get(client);
+  if (qos > 0) {
+    if (!flights) inFlight.set(client, (flights = new Map()));
+    flights.set(item, () => messageId);
+  }
   const cbStorePut = qos > 0 ? () => (messageId = client.getLastMessageId()) : undefined;
   signal?.addEventListener('abort', withdraw, { once: true });
   onSend?.();
   client.publish(item.topic, item.payload as string, { qos, retain, properties, cbStorePut }, (error) => {
     // Settled: the id may now be another message's.
     signal?.removeEventListener('abort', withdraw);
+    // Taken from this client to be sent by another (see takeUnsettled): that one settles it.
+    if (qos > 0 && !flights!.delete(item)) return;
     if (signal?.aborted) item.reject(signal.reason as Error);
     else if (error) item.reject(error);
     else item.resolve();
   });
+}
+
+/**
+ * Takes from `client` the QoS 1 and 2 publishes it has not settled (it is being ended before their
+ * acknowledgements came), to be sent by another client: `client` will neither send them again nor
+ * settle their promises.
+ */
+export function takeUnsettled(client: MqttClient): QueuedPublish[] {
+  const flights = inFlight.get(client);
+  if (!flights) return [];
+  const items = [...flights.keys()];
+  for (const [item, messageId] of [...flights]) {
+    flights.delete(item);
+    const id = messageId();
+    if (id !== undefined) client.removeOutgoingMessage(id);
+  }
+  return items;
 }

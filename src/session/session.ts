@@ -1,7 +1,10 @@
-import type { MqttClient } from 'mqtt';
+import type { ISubscriptionGrant, MqttClient, Packet } from 'mqtt';
 import { Connection, type SessionConfig, type SessionHooks } from './connection.js';
+import { PROBE_TIMEOUT } from './connection-options.js';
+import { retire as retireClient } from './clients.js';
+import { Handover } from './handover.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, SubscribeOptions } from './message.js';
-import { PublishQueue, sendPublish, type QueuedPublish } from './publish-queue.js';
+import { PublishQueue, sendPublish, takeUnsettled, type QueuedPublish } from './publish-queue.js';
 import { SubscriptionRegistry, type SubscriptionSink } from './subscription-registry.js';
 import { validateTopic } from './topic.js';
 
@@ -32,18 +35,27 @@ export class MqttSession {
   private readonly registry = new SubscriptionRegistry();
   private readonly queue = new PublishQueue();
   private readonly connection: Connection;
+  /** While a renewal moves the message stream to a new client. */
+  private handover: Handover | undefined;
 
   constructor(hooks: SessionHooks = {}) {
     this.connection = new Connection({
       hooks,
-      message: this.registry.dispatch,
+      message: (client, topic, payload, packet) => {
+        if (this.handover) this.handover.receive(client, topic, payload, packet);
+        else if (client === this.connection.client) this.registry.dispatch(topic, payload, packet);
+      },
+      handover: (old, next, takeOver, abandon) => this.moveTo(old, next, takeOver, abandon),
       accepted: (client, connack) => {
         // Without a session on the broker, every filter is asked for again; then what was queued
         // goes out, before anything that listeners of the status may publish.
         this.registry.connected(this.sink(client), connack.sessionPresent);
         for (const item of this.queue.drain()) sendPublish(client, item);
       },
-      lost: (kept) => this.registry.disconnected(kept),
+      lost: (kept) => {
+        if (this.handover) this.endHandover(this.handover);
+        this.registry.disconnected(kept);
+      },
     });
   }
 
@@ -109,10 +121,7 @@ export class MqttSession {
     }
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     return new Promise((resolve, reject) => {
-      const item: QueuedPublish = { topic, payload, options, resolve, reject };
-      const client = this.connection.client;
-      if (client && this.connection.status === 'connected') sendPublish(client, item);
-      else this.queue.add(item);
+      this.send({ topic, payload, options, resolve, reject });
     });
   }
 
@@ -136,6 +145,71 @@ export class MqttSession {
    */
   hold(held: boolean): void {
     this.registry.hold(held);
+  }
+
+  /**
+   * A renewal: `next` subscribes to every filter `old` has; once it has, it takes over (publishes
+   * go to it) and `old` unsubscribes. After `old`'s UNSUBACK, and a ping answered by `next` (for
+   * what the broker sent `next` before that UNSUBACK), the messages `next` had meanwhile are
+   * delivered without those `old` delivered too (see {@link Handover}). `old` ends once what it sent
+   * is acknowledged; what it could not settle is sent again by the client in use.
+   */
+  private moveTo(old: MqttClient, next: MqttClient, takeOver: () => void, abandon: (cause: Error) => void): void {
+    const subscribed = this.registry.subscriptions();
+    const filters = Object.keys(subscribed);
+    const handover = new Handover(old, next, this.registry.dispatch, (topic) => this.registry.lastPayload(topic));
+    this.handover = handover;
+    let retired = false;
+    const retire = () => {
+      if (retired) return;
+      retired = true;
+      retireClient(old, () => {
+        for (const item of takeUnsettled(old)) this.send(item);
+      });
+    };
+    const finish = () => {
+      retire();
+      next.off('packetreceive', answered);
+      this.endHandover(handover);
+    };
+    const answered = (packet: Packet) => packet.cmd === 'pingresp' && finish();
+    const unsubscribed = () => {
+      retire();
+      next.on('packetreceive', answered);
+      next.sendPing();
+      sendNow(next);
+    };
+    const moved = (granted: readonly ISubscriptionGrant[]) => {
+      takeOver();
+      this.registry.moveTo(this.sink(next), subscribed, granted);
+      if (filters.length === 0 || !old.connected) return finish();
+      setTimeout(finish, PROBE_TIMEOUT);
+      old.unsubscribe(filters, unsubscribed);
+      sendNow(old);
+    };
+    if (filters.length === 0) return moved([]);
+    next.subscribe(subscribed, (error, granted) => {
+      if (this.handover !== handover) return;
+      if (error) {
+        this.handover = undefined;
+        abandon(error);
+      } else moved(granted ?? []);
+    });
+    sendNow(next);
+  }
+
+  /** Delivers what `handover` held, if it is the handover under way. */
+  private endHandover(handover: Handover): void {
+    if (this.handover !== handover) return;
+    this.handover = undefined;
+    handover.finish();
+  }
+
+  /** Sends `item` with the client in use, or queues it while offline. */
+  private send(item: QueuedPublish): void {
+    const client = this.connection.client;
+    if (client && this.connection.status === 'connected') sendPublish(client, item);
+    else this.queue.add(item);
   }
 
   /** The registry's way to `client`: answers of a client that was replaced, or that broke first, are dropped. */

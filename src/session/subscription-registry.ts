@@ -37,6 +37,12 @@ interface Entry {
   readonly last: Map<string, RawMessage>;
 }
 
+/** What the broker is asked for `entry` at `qos` (the MQTT 5 options of its first listener). */
+function request(entry: Entry, qos: QoS): ISubscriptionMap[string] {
+  const first = entry.listeners.values().next().value?.options ?? {};
+  return { qos, nl: first.noLocal ?? false, rap: first.retainAsPublished ?? false, rh: first.retainHandling ?? 0 };
+}
+
 /** How many topics each filter remembers the last message of. */
 export const LAST_VALUES_PER_FILTER = 1000;
 
@@ -123,6 +129,40 @@ export class SubscriptionRegistry {
     this.flush();
   }
 
+  /** Every filter the connection that is up was asked for, as one SUBSCRIBE asks for them again. */
+  subscriptions(): ISubscriptionMap {
+    const map: ISubscriptionMap = {};
+    for (const entry of this.entries.values())
+      if (entry.sent !== undefined) map[entry.filter] = request(entry, entry.sent);
+    return map;
+  }
+
+  /**
+   * Another connection takes over from the one that is up (a renewal): it was asked for
+   * `subscribed` (made by {@link subscriptions}) and answered `granted`. Changes go to `sink` from
+   * now on: what it lacks is asked for, and what nobody holds any longer is unsubscribed.
+   */
+  moveTo(sink: SubscriptionSink, subscribed: ISubscriptionMap, granted: readonly ISubscriptionGrant[]): void {
+    this.sink = sink;
+    const has = new Set(granted.filter((grant) => grant.qos < 0x80).map((grant) => grant.topic));
+    const orphans = Object.keys(subscribed).filter((filter) => has.has(filter) && !this.entries.has(filter));
+    for (const entry of this.entries.values()) {
+      entry.sent = has.has(entry.filter) ? subscribed[entry.filter]?.qos : undefined;
+      this.dirty.add(entry);
+    }
+    if (orphans.length > 0) sink.send({ unsubscribe: orphans }, () => {});
+    this.flush();
+  }
+
+  /** The last payload received on `topic` through any filter, if one is remembered. */
+  lastPayload(topic: string): Uint8Array | undefined {
+    let payload: Uint8Array | undefined;
+    this.trie.match(topic, (entries) => {
+      for (const entry of entries) payload ??= entry.last.get(topic)?.payload;
+    });
+    return payload;
+  }
+
   /**
    * The connection is gone. `kept`: the broker keeps its subscriptions for the next connection (a
    * persistent session); otherwise each filter has to be asked for again.
@@ -194,13 +234,7 @@ export class SubscriptionRegistry {
       let qos: QoS = 0;
       for (const listener of entry.listeners) qos = Math.max(qos, listener.options.qos ?? 0) as QoS;
       if (entry.sent !== undefined && entry.sent >= qos) continue;
-      const first = entry.listeners.values().next().value!.options;
-      subscriptions[entry.filter] = {
-        qos,
-        nl: first.noLocal ?? false,
-        rap: first.retainAsPublished ?? false,
-        rh: first.retainHandling ?? 0,
-      };
+      subscriptions[entry.filter] = request(entry, qos);
       entry.sent = qos;
     }
     // Offline, nothing is sent: the next connect marks every entry dirty again.
