@@ -19,3 +19,73 @@ export interface BrokerAccess {
 export function startMosquitto(variant: MosquittoVariant = 'anonymous'): Promise<BrokerAccess> {
   return executeServerCommand<BrokerAccess, { variant: MosquittoVariant }>('mosquitto-start', { variant });
 }
+
+/** Where the bridged mosquitto pair of scripts/mosquitto-cluster.mjs listens: node 0, node 1. */
+export interface ClusterAccess {
+  /** WebSocket urls (`ws://127.0.0.1:PORT/mqtt`) of node 0 and node 1. */
+  urls: [string, string];
+  /** Plain MQTT urls of node 0 and node 1. */
+  mqttUrls: [string, string];
+}
+
+/** A node of the cluster: 0 or 1 (node 1 holds the bridge to node 0). */
+export type ClusterNode = 0 | 1;
+
+/** Starts (once for the run) two mosquitto nodes bridged both ways; resolves once both run. */
+export function startCluster(): Promise<ClusterAccess> {
+  return executeServerCommand<ClusterAccess, undefined>('mosquitto-cluster-start');
+}
+
+/** Kills a node of the cluster (kill -9: no DISCONNECT, no goodbye); resolves once it has exited. */
+export async function killNode(node: ClusterNode): Promise<void> {
+  await executeServerCommand('mosquitto-node-stop', { node });
+}
+
+/** Starts a killed node again on its ports; resolves once the bridge carries messages both ways. */
+export async function restartNode(node: ClusterNode): Promise<void> {
+  await executeServerCommand('mosquitto-node-start', { node });
+}
+
+/** A Node-side client on `node` starts collecting what is published on `topic` (a filter). */
+export async function recordOnNode(topic: string, node: ClusterNode): Promise<void> {
+  await executeServerCommand('mosquitto-cluster-record', { topic, node });
+}
+
+/** The payloads collected on `node` since {@link recordOnNode} for `topic`, in arrival order. */
+export function recordedOnNode(topic: string, node: ClusterNode): Promise<string[]> {
+  return executeServerCommand<string[], { topic: string; node: ClusterNode }>('mosquitto-cluster-recorded', {
+    topic,
+    node,
+  });
+}
+
+/** A Node-side client publishes `from`, `from + 1`, … on `topic` at `node` every `every` ms. */
+export async function streamFromNode(options: {
+  topic: string;
+  node: ClusterNode;
+  every?: number;
+  from?: number;
+}): Promise<void> {
+  await executeServerCommand('mosquitto-cluster-stream', options);
+}
+
+/** Ends the stream of {@link streamFromNode} on `topic`; resolves to the last number it sent. */
+export async function stopStream(topic: string): Promise<number> {
+  return (await executeServerCommand<{ last: number }, { topic: string }>('mosquitto-cluster-stream-stop', { topic }))
+    .last;
+}
+
+/** Publishes one message on `node` from a Node-side client. */
+export async function publishOnNode(options: {
+  topic: string;
+  node: ClusterNode;
+  payload: string;
+  qos?: 0 | 1 | 2;
+}): Promise<void> {
+  await executeServerCommand('mosquitto-cluster-publish', options);
+}
+
+/** Ends every recorder and stream, starts any killed node again and waits for the bridge. */
+export async function resetCluster(): Promise<void> {
+  await executeServerCommand('mosquitto-cluster-reset');
+}
