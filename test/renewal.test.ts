@@ -62,10 +62,14 @@ describe('renewal of credentials that expire', () => {
     conn = opened.conn;
     const received: string[] = [];
     conn.subscribe(topic, (message) => received.push(text(message.payload)));
+    // A retained state: each new connection's subscription gets it again from the broker.
+    await brokerPublish({ name: 'tokens', topic: `${topic}/state`, payload: 'on', retain: true });
+    const states: string[] = [];
+    conn.subscribe(`${topic}/state`, (message) => states.push(text(message.payload)));
     // A stream from the broker, fast enough to be under way while two connections are subscribed.
     const streamed: string[] = [];
     conn.subscribe(`${topic}/stream`, (message) => streamed.push(text(message.payload)));
-    await subscriptionsAtBroker(topic, 2, 'tokens');
+    await subscriptionsAtBroker(topic, 3, 'tokens');
     const STREAM = 1500;
     const stream = brokerPublish({ name: 'tokens', topic: `${topic}/stream`, payload: '{i}', count: STREAM, every: 5 });
     const sent: string[] = [];
@@ -103,6 +107,7 @@ describe('renewal of credentials that expire', () => {
       opened.reasons.slice(1).map(() => 'mqtt-connect')
     );
     expect(conn.status).to.equal('connected');
+    expect(states, 'the retained state, once: its replays to the new connections are not news').to.deep.equal(['on']);
     expect(atBroker, 'every QoS 1 publish arrived, in order').to.deep.equal(sent);
     expect(received, 'each message came back once: none lost, none twice, in order').to.deep.equal(sent);
     expect(after.expiredClosed - before.expiredClosed, 'the broker never closed a connection for its token').to.equal(
