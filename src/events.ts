@@ -1,8 +1,8 @@
 import type { IConnackPacket, IPublishPacket } from 'mqtt';
 import type { ConnectionStatus, MqttMessage, QoS } from './session/message.js';
 
-/** Every event of the kit bubbles and leaves shadow roots. */
-const INIT = { bubbles: true, composed: true } as const;
+// Every event of the kit bubbles and leaves shadow roots (`bubbles` and `composed`, written out in
+// each: no object spread per event, of which one fires for every message).
 
 /** Detail of `mqtt-status`. */
 export interface MqttStatusDetail {
@@ -14,7 +14,7 @@ export interface MqttStatusDetail {
 export class MqttStatusEvent extends CustomEvent<MqttStatusDetail> {
   static readonly eventName = 'mqtt-status';
   constructor(detail: MqttStatusDetail) {
-    super(MqttStatusEvent.eventName, { ...INIT, detail });
+    super(MqttStatusEvent.eventName, { bubbles: true, composed: true, detail });
   }
 }
 
@@ -28,7 +28,7 @@ export interface MqttConnectDetail {
 export class MqttConnectEvent extends CustomEvent<MqttConnectDetail> {
   static readonly eventName = 'mqtt-connect';
   constructor(detail: MqttConnectDetail) {
-    super(MqttConnectEvent.eventName, { ...INIT, detail });
+    super(MqttConnectEvent.eventName, { bubbles: true, composed: true, detail });
   }
 }
 
@@ -42,7 +42,7 @@ export interface MqttDisconnectDetail {
 export class MqttDisconnectEvent extends CustomEvent<MqttDisconnectDetail> {
   static readonly eventName = 'mqtt-disconnect';
   constructor(detail: MqttDisconnectDetail = {}) {
-    super(MqttDisconnectEvent.eventName, { ...INIT, detail });
+    super(MqttDisconnectEvent.eventName, { bubbles: true, composed: true, detail });
   }
 }
 
@@ -59,7 +59,7 @@ export interface MqttErrorDetail {
 export class MqttErrorEvent extends CustomEvent<MqttErrorDetail> {
   static readonly eventName = 'mqtt-error';
   constructor(detail: MqttErrorDetail) {
-    super(MqttErrorEvent.eventName, { ...INIT, detail });
+    super(MqttErrorEvent.eventName, { bubbles: true, composed: true, detail });
   }
 }
 
@@ -67,7 +67,7 @@ export class MqttErrorEvent extends CustomEvent<MqttErrorDetail> {
 export class MqttMessageEvent<T = unknown> extends CustomEvent<MqttMessage<T>> {
   static readonly eventName = 'mqtt-message';
   constructor(detail: MqttMessage<T>) {
-    super(MqttMessageEvent.eventName, { ...INIT, detail });
+    super(MqttMessageEvent.eventName, { bubbles: true, composed: true, detail });
   }
 }
 
@@ -84,7 +84,7 @@ export interface MqttPublishDetail {
 export class MqttPublishEvent extends CustomEvent<MqttPublishDetail> {
   static readonly eventName = 'mqtt-publish';
   constructor(detail: MqttPublishDetail) {
-    super(MqttPublishEvent.eventName, { ...INIT, detail });
+    super(MqttPublishEvent.eventName, { bubbles: true, composed: true, detail });
   }
 }
 

@@ -69,7 +69,8 @@ export class ErrorReporter {
 
   /** The element works again: the passing problem no longer stands (wrong settings still do). */
   clear(): void {
-    this.settle(PASSING);
+    // Called for every good message: nothing to look up while nothing stands.
+    if (this.standing.size > 0) this.settle(PASSING);
   }
 
   /** Forgets what was warned, so that a problem that comes back is warned again. */

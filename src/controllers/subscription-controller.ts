@@ -38,9 +38,10 @@ export interface SubscriptionControllerOptions {
  */
 export class SubscriptionController implements ReactiveController {
   readonly sessions: SessionController;
-  private key = '';
+  /** The request subscribed to now. */
+  private current: SubscriptionRequest | undefined;
   /** The last request subscribed to, across sessions. */
-  private lastKey: string | undefined;
+  private last: SubscriptionRequest | undefined;
   private session: MqttSessionApi | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -73,19 +74,20 @@ export class SubscriptionController implements ReactiveController {
     const request = session ? this.options.request() : undefined;
     // No topic (null or undefined): nothing to do. An empty one (topic="") is a mistake that
     // subscribe() reports.
-    const key = request?.filter != null ? JSON.stringify(request) : '';
-    if (session === this.session && key === this.key) return;
+    const wanted = request?.filter != null ? request : undefined;
+    // Every update of the host comes here: compared field by field, nothing built or serialized.
+    if (session === this.session && sameRequest(wanted, this.current)) return;
     this.stop();
     this.session = session;
-    this.key = key;
+    this.current = wanted;
     // A new session with the same request keeps the value; a new filter, type or path does not.
-    if (key && key !== this.lastKey) {
-      if (this.lastKey !== undefined) {
+    if (wanted && !sameRequest(wanted, this.last)) {
+      if (this.last !== undefined) {
         // A new request starts without the old one's value and problems.
         this.options.onChange?.();
         this.options.reporter.clear();
       }
-      this.lastKey = key;
+      this.last = wanted;
     }
     const reporter = this.options.reporter;
     const setting = this.options.setting ?? 'topic';
@@ -119,8 +121,16 @@ export class SubscriptionController implements ReactiveController {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.session = undefined;
-    this.key = '';
+    this.current = undefined;
   }
+}
+
+const REQUEST_FIELDS = ['filter', 'qos', 'type', 'path', 'noLocal', 'retainAsPublished', 'retainHandling'] as const;
+
+function sameRequest(a: SubscriptionRequest | undefined, b: SubscriptionRequest | undefined): boolean {
+  if (!a || !b) return a === b;
+  for (const field of REQUEST_FIELDS) if (a[field] !== b[field]) return false;
+  return true;
 }
 
 function asBoolean(value: unknown): boolean | undefined {

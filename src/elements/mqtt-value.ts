@@ -219,8 +219,11 @@ export class MqttValue extends MqttSubscriberElement {
 
   protected override received(message: MqttMessage): void {
     this.quietSince = message.receivedAt;
-    if (this.hasAttribute('stale')) this.removeAttribute('stale');
-    if (this.staleTimer === undefined) this.checkStale();
+    // Without stale-after, nothing to do per message (checkStale removed the attribute when it was unset).
+    if (this.staleAfter) {
+      if (this.hasAttribute('stale')) this.removeAttribute('stale');
+      if (this.staleTimer === undefined) this.checkStale();
+    }
     this.scheduleFrame();
   }
 

@@ -8,6 +8,8 @@ export interface Listener {
   readonly parsed: ParsedFilter;
   readonly onMessage: (message: MqttMessage) => void;
   readonly options: SubscribeOptions;
+  /** How it decodes (`type|path`): listeners with the same key share one decoding of a message. */
+  readonly key: string;
 }
 
 /** A message as received, shared by every listener it is delivered to. */
@@ -38,7 +40,7 @@ export interface DecodeMemo {
  */
 export function deliver(listener: Listener, raw: RawMessage, memo: DecodeMemo = {}): void {
   const { type = 'auto', path = '', onError } = listener.options;
-  const key = `${type}|${path}`;
+  const key = listener.key;
   let result = memo.key === key ? memo.result : memo.others?.get(key);
   if (!result) {
     try {

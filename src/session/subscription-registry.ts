@@ -81,7 +81,7 @@ export class SubscriptionRegistry {
    */
   subscribe(filter: string, onMessage: (message: MqttMessage) => void, options: SubscribeOptions = {}): () => void {
     const parsed = parseFilter(filter);
-    const listener: Listener = { parsed, onMessage, options };
+    const listener: Listener = { parsed, onMessage, options, key: `${options.type ?? 'auto'}|${options.path ?? ''}` };
     let entry = this.entries.get(parsed.filter);
     if (!entry) {
       entry = { filter: parsed.filter, match: parsed.match, listeners: new Set(), sent: undefined, last: new Map() };
