@@ -1,10 +1,166 @@
 // The benchmark's page side. The same scenarios for the kit (kit.html) and for the baseline that the
 // MQTT.js guides teach (baseline.html: one client, client.on('message'), textContent per message).
-// scripts/bench/run.mjs drives them through window.bench.
+// scripts/bench/run.mjs drives them through window.bench, through any broker: the page itself tells
+// when its subscriptions are in place, from the MQTT packets on its own WebSocket (see `wire`).
 const kit = location.pathname.endsWith('/kit.html');
 let mqtt;
 let client;
 let connection;
+
+// ---------------------------------------------------------------------------------------------
+// The wire: every MQTT packet the page sends and receives, parsed from WebSocket.send and the
+// socket's message events (WebSocket.prototype.send is wrapped before either page connects; the
+// first send on a socket, its CONNECT, adds the message listener). Both pages are measured the same
+// way. It counts SUBSCRIBE and UNSUBSCRIBE packets and incoming PUBLISHes, and keeps the filters that
+// the broker acknowledged (SUBACK) and has not yet unsubscribed (UNSUBACK): what the broker holds for
+// the page, which no broker-independent API tells.
+
+/** Counters, for the page's whole life; those of incoming messages are reset by `resetPublishes`. */
+const wire = {
+  framesIn: 0,
+  subscribePackets: 0,
+  unsubscribePackets: 0,
+  publishesIn: 0,
+  firstPublishAt: 0,
+  lastPublishAt: 0,
+};
+/** Filters the broker has acknowledged and not unsubscribed. */
+const held = new Set();
+/** Callbacks run after every SUBACK. */
+const onSuback = new Set();
+const decoder = new TextDecoder();
+const KEEP_OUT = new Set([1, 8, 10]); // CONNECT, SUBSCRIBE, UNSUBSCRIBE: their bodies are read
+const KEEP_IN = new Set([9, 11]); // SUBACK, UNSUBACK
+
+/** A streaming MQTT packet splitter: calls `onPacket(type, body)` (body only for types in `keep`). */
+function splitter(keep, onPacket) {
+  let header = -1;
+  let length = 0;
+  let shift = 0;
+  let left = -1;
+  let body = null;
+  return (bytes) => {
+    for (let i = 0; i < bytes.length;) {
+      if (header < 0) {
+        header = bytes[i++];
+        length = shift = 0;
+        left = -1;
+        continue;
+      }
+      if (left < 0) {
+        const byte = bytes[i++];
+        length += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (byte & 0x80) continue;
+        left = length;
+        body = keep.has(header >> 4) ? new Uint8Array(length) : null;
+      } else {
+        const n = Math.min(left, bytes.length - i);
+        body?.set(bytes.subarray(i, i + n), length - left);
+        left -= n;
+        i += n;
+      }
+      if (left === 0) {
+        onPacket(header >> 4, body);
+        header = -1;
+      }
+    }
+  };
+}
+
+const bytesOf = (data) =>
+  data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : null;
+
+/** Reads a variable byte integer at `at`; returns [value, offset after it]. */
+function varint(body, at) {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const byte = body[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    if (!(byte & 0x80)) return [value, at];
+  }
+}
+
+/** Hooks up one socket: its packet id → filters of SUBSCRIBE / UNSUBSCRIBE packets awaiting their ack. */
+function instrument(socket) {
+  let version = 4;
+  const pending = new Map();
+  /** The packet id, and the offset after it and (MQTT 5) the properties. */
+  const start = (body) => {
+    const id = (body[0] << 8) | body[1];
+    if (version !== 5) return [id, 2];
+    const [size, at] = varint(body, 2);
+    return [id, at + size];
+  };
+  const filters = (body, at, options) => {
+    const list = [];
+    while (at < body.length) {
+      const size = (body[at] << 8) | body[at + 1];
+      list.push(decoder.decode(body.subarray(at + 2, at + 2 + size)));
+      at += 2 + size + options;
+    }
+    return list;
+  };
+  const out = splitter(KEEP_OUT, (type, body) => {
+    if (type === 1) version = body[2 + ((body[0] << 8) | body[1])];
+    if (type === 8 || type === 10) {
+      const [id, at] = start(body);
+      pending.set(id, filters(body, at, type === 8 ? 1 : 0));
+      wire[type === 8 ? 'subscribePackets' : 'unsubscribePackets']++;
+    }
+  });
+  const incoming = splitter(KEEP_IN, (type, body) => {
+    if (type === 3) {
+      const now = performance.now();
+      if (wire.publishesIn++ === 0) wire.firstPublishAt = now;
+      wire.lastPublishAt = now;
+      return;
+    }
+    if (type !== 9 && type !== 11) return;
+    const [id, at] = start(body);
+    const list = pending.get(id) ?? [];
+    pending.delete(id);
+    list.forEach((filter, i) => (type === 9 && body[at + i] < 0x80 ? held.add(filter) : held.delete(filter)));
+    if (type === 9) for (const callback of onSuback) callback();
+  });
+  socket.addEventListener('message', (event) => {
+    wire.framesIn++;
+    const bytes = bytesOf(event.data);
+    if (bytes) incoming(bytes);
+  });
+  return (data) => {
+    const bytes = bytesOf(data);
+    if (bytes) out(bytes);
+  };
+}
+
+const sockets = new WeakMap();
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  if (!sockets.has(this)) sockets.set(this, instrument(this));
+  sockets.get(this)(data);
+  return send.call(this, data);
+};
+
+/** Resolves once the broker has acknowledged a subscription to every one of `topics`. */
+function whenSubscribed(topics) {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!topics.every((topic) => held.has(topic))) return;
+      onSuback.delete(check);
+      resolve(true);
+    };
+    onSuback.add(check);
+    check();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
 
 /** Main-thread time in long tasks (> 50 ms), from a PerformanceObserver. */
 let longTasks = 0;
@@ -83,6 +239,17 @@ window.bench = {
     return window.shown.every((node, i) => textOf(node) === lastPayloads[i]);
   },
   counters: () => ({ longTasks, writes }),
+  whenSubscribed,
+  /** The wire's counters (see `wire`). */
+  wire: () => ({ ...wire }),
+  /** Zeroes the counts of incoming WebSocket messages and PUBLISHes, and the PUBLISHes' times. */
+  resetPublishes() {
+    Object.assign(wire, { framesIn: 0, publishesIn: 0, firstPublishAt: 0, lastPublishAt: 0 });
+  },
+  /** How many filters starting with `prefix` the broker holds for the page (acknowledged, not unsubscribed). */
+  heldUnder: (prefix) => [...held].filter((filter) => filter.startsWith(prefix)).length,
+  /** Milliseconds since the time origin on the wall clock: the same clock as Date.now() in Node. */
+  now: () => performance.timeOrigin + performance.now(),
   /**
    * Latency: for each new value, the time from its publish (the payload is the publisher's
    * Date.now()) to the end of the first frame that paints it. A loop reads the shown text in a task
@@ -106,13 +273,14 @@ window.bench = {
       requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
+    this.resetPublishes();
     return true;
   },
-  /** Fan-out: mounts `topics` and resolves with the ms until all are subscribed (SUBACK for the baseline). */
+  /** Fan-out: mounts `topics` and resolves with the ms until the broker has acknowledged them all (SUBACK). */
   async fanOut(topics) {
     const started = performance.now();
-    const shown = await mount(topics);
-    window.fanOutElements = shown;
+    window.fanOutElements = await mount(topics);
+    await whenSubscribed(topics);
     return performance.now() - started;
   },
   /** Churn: `cycles` mount/unmount cycles in batches; resolves with the ms it took. */

@@ -167,6 +167,7 @@ export async function spawnMosquitto(config, { mqttPort, wsPort, name = 'mosquit
   const pace = setInterval(() => pacer.connected && pacer.sendPing(), 10);
   const running = () => child.exitCode === null && child.signalCode === null;
   return {
+    pid: child.pid,
     get exited() {
       return !running();
     },
@@ -225,6 +226,7 @@ export async function startMosquitto({ variant = 'anonymous', certificate } = {}
   return {
     variant,
     url: variant === 'tls' ? `wss://localhost:${wsPort}/mqtt` : `ws://127.0.0.1:${wsPort}/mqtt`,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     ...(variant === 'password' ? USER : {}),
     async close() {
       await broker.stop();

@@ -1,18 +1,54 @@
-// npm run bench: the kit against plain MQTT.js (the guides' pattern), side by side in one run.
-// Starts aedes and a static server, drives headless Chromium (bench/kit.html, bench/baseline.html),
-// alternates kit and baseline over several rounds, prints medians, spreads and kit/baseline
-// ratios, and writes the figures as JSON (bench/results/<commit>.json) for comparison across
-// commits. Needs `npm run build` first (dist/mqtt-elements.min.js).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// npm run bench: the kit against plain MQTT.js (the guides' pattern), side by side in one run, through
+// real brokers. Needs `npm run build` first (dist/mqtt-elements.min.js) and Debian's mosquitto
+// (apt-get install -y mosquitto) and chromium.
+//
+// Pages: bench/kit.html (the CDN bundle, <mqtt-connection> and <mqtt-value>) and bench/baseline.html
+// (one MQTT.js client, client.on('message'), textContent per message), both driven through
+// `window.bench` (bench/page.js). Each scenario opens a fresh page. Both pages parse the MQTT packets
+// on their own WebSocket: they count SUBSCRIBE packets and incoming PUBLISHes, and tell when the
+// broker has acknowledged (SUBACK) their subscriptions, so the bench knows when to publish whichever
+// broker it uses.
+//
+// Scenarios (BENCH_SCENARIOS=ingest,latency,fanOut,churn, default all):
+// - ingest: 100 shown values, BENCH_MESSAGES (default 20 000) messages published round-robin as fast
+//   as the publisher goes; messages/s until every value shows its last payload, main-thread time in
+//   long tasks, DOM writes, messages lost (published − PUBLISHes the page received), WebSocket frames
+//   per message, and the broker's CPU share during the run (% of one core).
+// - latency: one value, 1 000 msg/s for 3 s, each payload the publisher's Date.now(); p50 and p99 of
+//   publish to the first painted frame that shows it (the page reads the same wall clock; the offset
+//   between the two clocks is measured and shown), and the achieved rates: published/s by the Node
+//   publisher, and received at page/s.
+// - fanOut: 1 000 values mounted at once, ms until the broker has acknowledged every subscription (in
+//   the page), cold (first on the page) and warm; SUBSCRIBE packets the cold one sent.
+// - churn: 10 000 mount/unmount cycles in batches of 100; ms, subscriptions the broker still holds
+//   for the page after (from SUBACK/UNSUBACK), heap growth.
+//
+// Brokers (BENCH_BROKERS, default `mosquitto,aedes`; the first is the main column):
+// - mosquitto (scripts/bench/broker-mosquitto.mjs): Debian's, on free ports; the page over WebSocket,
+//   the publisher a Node MQTT.js client over its TCP listener. The broker is a separate process: its
+//   CPU share is read from /proc/<pid>/stat.
+// - aedes (scripts/bench/broker-aedes.mjs): in this process (scripts/broker.mjs), publishing from the
+//   broker itself. It tops out near 1 500-2 500 msg/s to a page (it writes each MQTT message as 5
+//   WebSocket frames: `WS frames/message`), so its column shows the broker's pace, not the page's.
+//   Its own SUBSCRIBE and subscription counts cross-check the pages' counts.
+// Every round runs every scenario through every broker, kit and baseline alternated (the order
+// swaps from one scenario, broker and round to the next). Each round also measures each broker's
+// delivery rate of the same 20 000 messages to a plain Node MQTT.js client (mosquitto: over TCP and
+// over WebSocket; aedes: over WebSocket), the check that the broker is not what the page waits for.
+//
+// Other settings: BENCH_ROUNDS (default 5). Output: the table (per metric, per broker: kit and
+// baseline medians [min–max], kit/baseline), the broker checks, the sizes, and
+// bench/results/<commit>.json (rows carry a `broker` field; raw figures per broker and variant).
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
-import { startBroker } from '../broker.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
+import { startAedesBench } from './broker-aedes.mjs';
+import { cpuShare, deliveryRate, publishRoundRobin } from './broker-check.mjs';
+import { startMosquittoBench } from './broker-mosquitto.mjs';
+import { printBrokerChecks, printSizes, printTable, tableRows, writeResults } from './broker-report.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -22,6 +58,11 @@ const LATENCY_RATE = 1000;
 const LATENCY_SECONDS = 3;
 const FAN_OUT = 1000;
 const CHURN = 10000;
+const STARTERS = { mosquitto: startMosquittoBench, aedes: startAedesBench };
+const BROKERS = (process.env.BENCH_BROKERS ?? 'mosquitto,aedes').split(',').map((name) => name.trim());
+for (const name of BROKERS) {
+  if (!STARTERS[name]) throw new Error(`BENCH_BROKERS: unknown broker "${name}" (known: mosquitto, aedes)`);
+}
 
 if (!existsSync(join(root, 'dist/mqtt-elements.min.js'))) {
   console.error('dist/mqtt-elements.min.js is missing: run npm run build first.');
@@ -46,14 +87,15 @@ const files = createServer((req, res) => {
 });
 await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${files.address().port}`;
-const broker = await startBroker({ ipv6: false });
+const brokers = [];
+for (const name of BROKERS) brokers.push(await STARTERS[name]());
 const browser = await puppeteer.launch({
   executablePath: CHROMIUM_PATH,
   headless: true,
   args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
 });
 
-async function open(variant) {
+async function open(variant, broker) {
   const page = await browser.newPage();
   await page.goto(`${origin}/bench/${variant}.html`);
   await page.waitForFunction(() => window.bench);
@@ -73,173 +115,184 @@ async function until(check, timeout = 60000) {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Scenarios: each opens a fresh page, returns figures (higher- or lower-is-better noted in REPORT)
-
-async function ingest(variant) {
-  const page = await open(variant);
-  const base = prefix('ingest');
-  const topics = Array.from({ length: INGEST_TOPICS }, (_, i) => `${base}/${i}`);
-  await page.evaluate((t) => window.bench.ingestSetup(t), topics);
-  await until(() => broker.subscriptions(base).length === INGEST_TOPICS);
-  const last = topics.map(() => '');
-  const started = performance.now();
-  for (let i = 0; i < INGEST_MESSAGES; i++) {
-    const topic = i % INGEST_TOPICS;
-    last[topic] = String(i);
-    broker.publish({ topic: topics[topic], payload: last[topic] });
-    if (i % 500 === 499) await sleep(0);
+/** Resolves once the broker has acknowledged the page's subscription to every one of `topics`. */
+async function subscribed(page, topics, timeout = 30000) {
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no SUBACK for ${topics.length} topics in ${timeout} ms`)), timeout);
+  });
+  try {
+    await Promise.race([page.evaluate((t) => window.bench.whenSubscribed(t), topics), expired]);
+  } finally {
+    clearTimeout(timer);
   }
-  await until(() => page.evaluate((l) => window.bench.ingestDone(l), last));
-  const seconds = (performance.now() - started) / 1000;
-  const { longTasks, writes } = await page.evaluate(() => window.bench.counters());
-  await page.close();
-  return { 'messages/s': INGEST_MESSAGES / seconds, 'long tasks ms': longTasks, 'DOM writes': writes };
 }
 
-async function latency(variant) {
-  const page = await open(variant);
+/** Page clock − Node clock (ms), from the quickest of 5 round trips. */
+async function clockOffset(page) {
+  let best = { trip: Infinity, offset: NaN };
+  for (let i = 0; i < 5; i++) {
+    const before = Date.now();
+    const now = await page.evaluate(() => window.bench.now());
+    const after = Date.now();
+    if (after - before < best.trip) best = { trip: after - before, offset: now - (before + after) / 2 };
+  }
+  return best.offset;
+}
+
+/** Where the page's counts and aedes' own differ (aedes only: mosquitto cannot tell). */
+const crossChecks = { agreed: 0, differed: [] };
+function crossCheck(what, page, broker) {
+  if (broker === page) crossChecks.agreed++;
+  else crossChecks.differed.push(`${what}: page ${page}, broker ${broker}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios: each opens a fresh page on `broker` and returns its figures
+
+async function ingest(variant, broker) {
+  const page = await open(variant, broker);
+  const topics = Array.from({ length: INGEST_TOPICS }, (_, i) => `${prefix('ingest')}/${i}`);
+  await page.evaluate((t) => window.bench.ingestSetup(t), topics);
+  await subscribed(page, topics);
+  await page.evaluate(() => window.bench.resetPublishes());
+  const { result: seconds, share } = await cpuShare(broker, async () => {
+    const started = performance.now();
+    const last = await publishRoundRobin(broker, topics, INGEST_MESSAGES);
+    await until(() => page.evaluate((l) => window.bench.ingestDone(l), last));
+    return (performance.now() - started) / 1000;
+  });
+  const { longTasks, writes } = await page.evaluate(() => window.bench.counters());
+  const { publishesIn, framesIn } = await page.evaluate(() => window.bench.wire());
+  await page.close();
+  return {
+    'messages/s': INGEST_MESSAGES / seconds,
+    'long tasks ms': longTasks,
+    'DOM writes': writes,
+    'messages lost': INGEST_MESSAGES - publishesIn,
+    'WS frames/message': framesIn / publishesIn,
+    'broker CPU %': share * 100,
+  };
+}
+
+async function latency(variant, broker) {
+  const page = await open(variant, broker);
   const topic = prefix('latency');
   await page.evaluate((t) => window.bench.latencySetup(t), topic);
-  await until(() => broker.subscriptions(topic).length === 1);
+  await subscribed(page, [topic]);
+  const offset = await clockOffset(page);
   const total = LATENCY_RATE * LATENCY_SECONDS;
   const started = Date.now();
+  let last = started;
   for (let i = 0; i < total; i++) {
-    broker.publish({ topic, payload: String(Date.now()) });
+    last = Date.now();
+    broker.publish({ topic, payload: String(last) });
     const due = started + ((i + 1) * 1000) / LATENCY_RATE;
     if (due - Date.now() >= 1) await sleep(due - Date.now());
   }
   await sleep(300);
-  const values = (await page.evaluate(() => window.latencies)).sort((a, b) => a - b);
+  const { values, wire } = await page.evaluate(() => ({ values: window.latencies, wire: window.bench.wire() }));
   await page.close();
+  values.sort((a, b) => a - b);
   const at = (q) => values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
-  return { 'latency p50 ms': at(0.5), 'latency p99 ms': at(0.99) };
+  return {
+    'latency p50 ms': at(0.5),
+    'latency p99 ms': at(0.99),
+    'published/s': ((total - 1) * 1000) / (last - started),
+    'received at page/s': ((wire.publishesIn - 1) * 1000) / (wire.lastPublishAt - wire.firstPublishAt),
+    'clock offset ms': offset,
+  };
 }
 
-async function fanOut(variant) {
-  const page = await open(variant);
+async function fanOut(variant, broker) {
+  const page = await open(variant, broker);
   const figures = {};
   // The first fan-out on a fresh page pays for compiling the code it runs; the second, on other
   // topics, shows the steady cost.
   for (const phase of ['cold', 'warm']) {
-    const base = prefix(`fan-out-${phase}`);
-    const topics = Array.from({ length: FAN_OUT }, (_, i) => `${base}/${i}`);
-    const packets = broker.stats.subscribePackets;
-    const started = performance.now();
-    await page.evaluate((t) => window.bench.fanOut(t), topics);
-    await until(() => broker.subscriptions(base).length === FAN_OUT);
-    figures[`fan-out ${phase} ms`] = performance.now() - started;
-    if (phase === 'cold') figures['SUBSCRIBE packets'] = broker.stats.subscribePackets - packets;
+    const topics = Array.from({ length: FAN_OUT }, (_, i) => `${prefix(`fan-out-${phase}`)}/${i}`);
+    const packets = (await page.evaluate(() => window.bench.wire())).subscribePackets;
+    const atBroker = broker.stats?.subscribePackets;
+    figures[`fan-out ${phase} ms`] = await page.evaluate((t) => window.bench.fanOut(t), topics);
+    if (phase !== 'cold') continue;
+    figures['SUBSCRIBE packets'] = (await page.evaluate(() => window.bench.wire())).subscribePackets - packets;
+    if (broker.stats)
+      crossCheck('SUBSCRIBE packets', figures['SUBSCRIBE packets'], broker.stats.subscribePackets - atBroker);
   }
   await page.close();
   return figures;
 }
 
-async function churn(variant) {
-  const page = await open(variant);
+async function churn(variant, broker) {
+  const page = await open(variant, broker);
   const base = prefix('churn');
   const before = await page.evaluate(() => window.bench.heap());
   const ms = await page.evaluate((c, p) => window.bench.churn(c, p), CHURN, base);
   await sleep(500);
   const after = await page.evaluate(() => window.bench.heap());
-  const left = broker.subscriptions(base).length;
+  const left = await page.evaluate((p) => window.bench.heldUnder(p), base);
+  if (broker.held) crossCheck('subscriptions left', left, broker.held(base));
   await page.close();
   return { 'churn ms': ms, 'subscriptions left': left, 'heap growth KB': (after - before) / 1024 };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rounds, alternating kit and baseline
+// Rounds: every scenario through every broker, kit and baseline alternated; then the broker checks
 
-// BENCH_SCENARIOS=fanOut,churn runs a subset.
 const ALL = { ingest, latency, fanOut, churn };
 const only = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
-const SCENARIOS = Object.fromEntries(Object.entries(ALL).filter(([name]) => !only || only.includes(name)));
-const figures = { kit: {}, baseline: {} };
+const SCENARIOS = Object.entries(ALL).filter(([name]) => !only || only.includes(name));
+const figures = Object.fromEntries(brokers.map(({ name }) => [name, { kit: {}, baseline: {} }]));
+const checks = Object.fromEntries(brokers.map(({ name, cpuNote }) => [name, { note: cpuNote, checks: {} }]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, scenario] of Object.entries(SCENARIOS)) {
-    const order = (round + Object.keys(SCENARIOS).indexOf(name)) % 2 === 0 ? ['kit', 'baseline'] : ['baseline', 'kit'];
-    for (const variant of order) {
-      const result = await scenario(variant);
-      for (const [metric, value] of Object.entries(result)) (figures[variant][metric] ??= []).push(value);
+  for (const [b, broker] of brokers.entries()) {
+    for (const [s, [name, scenario]] of SCENARIOS.entries()) {
+      const order = (round + s + b) % 2 === 0 ? ['kit', 'baseline'] : ['baseline', 'kit'];
+      for (const variant of order) {
+        const result = await scenario(variant, broker);
+        for (const [metric, value] of Object.entries(result))
+          (figures[broker.name][variant][metric] ??= []).push(value);
+      }
+      process.stderr.write(`round ${round + 1}/${ROUNDS}: ${broker.name} ${name} done\n`);
+    }
+    const urls = [...new Set([broker.clientUrl, broker.url])];
+    for (const url of urls) {
+      const { rate, received } = await deliveryRate(broker, {
+        prefix: prefix('delivery'),
+        topics: INGEST_TOPICS,
+        count: INGEST_MESSAGES,
+        url,
+      });
+      if (received < INGEST_MESSAGES)
+        console.warn(`${broker.name}: the Node client got ${received} of ${INGEST_MESSAGES}`);
+      (checks[broker.name].checks[`over ${url.startsWith('mqtt:') ? 'TCP' : 'WebSocket'}`] ??= []).push(rate);
     }
   }
-  process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
 await browser.close();
-await broker.close();
+for (const broker of brokers) await broker.close();
 files.close();
-
-// ---------------------------------------------------------------------------------------------
-// Sizes
-
-const size = (file) => {
-  const bytes = readFileSync(join(root, file));
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-};
-const sizes = {
-  "kit's own code (build/kit.min.js)": size('build/kit.min.js'),
-  'CDN bundle (dist/mqtt-elements.min.js)': size('dist/mqtt-elements.min.js'),
-  "MQTT.js's browser build (mqtt/dist/mqtt.esm.js)": size('node_modules/mqtt/dist/mqtt.esm.js'),
-};
 
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const fmt = (n) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
-const rows = [];
-for (const metric of Object.keys(figures.kit)) {
-  const kit = figures.kit[metric];
-  const base = figures.baseline[metric];
-  const ratio = median(base) === 0 ? NaN : median(kit) / median(base);
-  rows.push({
-    metric,
-    kit: median(kit),
-    kitRange: [Math.min(...kit), Math.max(...kit)],
-    baseline: median(base),
-    baselineRange: [Math.min(...base), Math.max(...base)],
-    ratio,
-  });
-}
-const pad = (text, width) => String(text).padEnd(width);
-console.log(`\nmqtt-elements benchmark: ${ROUNDS} rounds, kit and baseline alternated; medians [min–max]`);
-console.log(`${pad('metric', 20)}${pad('kit', 26)}${pad('plain MQTT.js', 26)}kit/baseline`);
-for (const row of rows) {
+const rows = tableRows(figures);
+printTable(rows, figures, ROUNDS);
+const brokerChecks = printBrokerChecks(checks, figures);
+if (crossChecks.agreed + crossChecks.differed.length > 0)
   console.log(
-    `${pad(row.metric, 20)}${pad(`${fmt(row.kit)} [${fmt(row.kitRange[0])}–${fmt(row.kitRange[1])}]`, 26)}${pad(`${fmt(row.baseline)} [${fmt(row.baselineRange[0])}–${fmt(row.baselineRange[1])}]`, 26)}${Number.isNaN(row.ratio) ? '–' : `${row.ratio.toFixed(2)}×`}`
+    crossChecks.differed.length === 0
+      ? `the pages' own counts (SUBSCRIBE packets, subscriptions left) agreed with aedes' in all ${crossChecks.agreed} checks`
+      : `the pages' counts differed from aedes': ${crossChecks.differed.join('; ')}`
   );
-}
-console.log('\nsizes');
-for (const [name, { min, gzip }] of Object.entries(sizes))
-  console.log(`${pad(name, 48)}${pad(`${(min / 1024).toFixed(1)} KB min`, 16)}${(gzip / 1024).toFixed(1)} KB gzip`);
-const extra =
-  (sizes['CDN bundle (dist/mqtt-elements.min.js)'].gzip -
-    sizes["MQTT.js's browser build (mqtt/dist/mqtt.esm.js)"].gzip) /
-  1024;
-console.log(`${pad('CDN bundle − MQTT.js', 64)}${extra.toFixed(1)} KB gzip`);
-
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-} catch {
-  // Not a checkout.
-}
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${await (async () => {
-  try {
-    return execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'Chromium';
-  }
-})()}`;
-const out = join(root, 'bench', 'results');
-mkdirSync(out, { recursive: true });
-const file = join(out, `${commit}.json`);
-writeFileSync(
-  file,
-  `${JSON.stringify({ commit, date: new Date().toISOString(), machine, rounds: ROUNDS, settings: { INGEST_TOPICS, INGEST_MESSAGES, LATENCY_RATE, LATENCY_SECONDS, FAN_OUT, CHURN }, rows, sizes, raw: figures }, null, 2)}\n`
-);
-console.log(`\n${machine}\nfigures: ${file.slice(root.length)}`);
+const sizes = printSizes(root);
+writeResults(root, CHROMIUM_PATH, {
+  rounds: ROUNDS,
+  brokers: BROKERS,
+  settings: { INGEST_TOPICS, INGEST_MESSAGES, LATENCY_RATE, LATENCY_SECONDS, FAN_OUT, CHURN },
+  rows,
+  brokerChecks,
+  crossChecks,
+  sizes,
+  raw: figures,
+});
