@@ -191,7 +191,8 @@ export class SubscriptionRegistry {
     this.trie.match(topic, (entries) => {
       for (const entry of entries) {
         const last = entry.last;
-        last.delete(topic);
+        // Most recent last (the oldest topic is dropped first); a filter of one topic just replaces it.
+        if (last.size > 1) last.delete(topic);
         last.set(topic, raw);
         if (last.size > LAST_VALUES_PER_FILTER) last.delete(last.keys().next().value!);
         for (const listener of entry.listeners) deliver(listener, raw, decoded);

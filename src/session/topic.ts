@@ -153,19 +153,29 @@ interface TrieNode<T> {
   values: T | undefined;
 }
 
+/** Whether a plain filter has a `+` or `#` level. */
+function hasWildcard(filter: string): boolean {
+  return filter.includes('+') || filter.includes('#');
+}
+
 /**
- * A trie of plain MQTT filters, each holding one value. `match` walks only the branches a topic can
- * take, so its cost depends on the topic's depth, not on how many filters are stored.
+ * Plain MQTT filters, each holding one value. A filter without wildcards is found by one map lookup
+ * of the topic (most dashboards subscribe to exact topics); the others are kept in a trie, whose
+ * `match` walks only the branches a topic can take, so that its cost depends on the topic's depth,
+ * not on how many filters are stored.
  */
 export class FilterTrie<T> {
+  private readonly exact = new Map<string, T>();
   private readonly root: TrieNode<T> = { children: new Map(), values: undefined };
+  /** How many filters with wildcards the trie holds. */
   private count = 0;
 
   get size(): number {
-    return this.count;
+    return this.exact.size + this.count;
   }
 
   get(filter: string): T | undefined {
+    if (!hasWildcard(filter)) return this.exact.get(filter);
     let node: TrieNode<T> | undefined = this.root;
     for (const level of filter.split('/')) {
       node = node.children.get(level);
@@ -175,6 +185,10 @@ export class FilterTrie<T> {
   }
 
   set(filter: string, value: T): void {
+    if (!hasWildcard(filter)) {
+      this.exact.set(filter, value);
+      return;
+    }
     let node = this.root;
     for (const level of filter.split('/')) {
       let next = node.children.get(level);
@@ -186,6 +200,7 @@ export class FilterTrie<T> {
   }
 
   delete(filter: string): boolean {
+    if (!hasWildcard(filter)) return this.exact.delete(filter);
     const path: [TrieNode<T>, string][] = [];
     let node: TrieNode<T> | undefined = this.root;
     for (const level of filter.split('/')) {
@@ -207,11 +222,13 @@ export class FilterTrie<T> {
     return true;
   }
 
-  /** Calls `visit` with the value of every stored filter that matches `topic`. */
+  /** Calls `visit` with the value of every stored filter that matches `topic`: the exact one first. */
   match(topic: string, visit: (value: T) => void): void {
-    const levels = topic.split('/');
+    const exact = this.exact.get(topic);
+    if (exact !== undefined) visit(exact);
+    if (this.count === 0) return;
     // Wildcards in the first level do not match topics that start with `$` (MQTT 3.1.1 §4.7.2).
-    this.walk(this.root, levels, 0, visit, topic.charCodeAt(0) === 36 /* $ */);
+    this.walk(this.root, topic.split('/'), 0, visit, topic.charCodeAt(0) === 36 /* $ */);
   }
 
   private walk(node: TrieNode<T>, levels: string[], i: number, visit: (value: T) => void, system: boolean): void {
@@ -224,8 +241,8 @@ export class FilterTrie<T> {
       if (node.values !== undefined) visit(node.values);
       return;
     }
-    const exact = node.children.get(levels[i]);
-    if (exact) this.walk(exact, levels, i + 1, visit, system);
+    const next = node.children.get(levels[i]);
+    if (next) this.walk(next, levels, i + 1, visit, system);
     if (wildcardsAllowed) {
       const plus = node.children.get('+');
       if (plus) this.walk(plus, levels, i + 1, visit, system);
@@ -234,6 +251,7 @@ export class FilterTrie<T> {
 
   /** Every stored value. */
   *values(): IterableIterator<T> {
+    yield* this.exact.values();
     const stack = [this.root];
     while (stack.length) {
       const node = stack.pop()!;
