@@ -127,11 +127,16 @@ function instrument(socket) {
     list.forEach((filter, i) => (type === 9 && body[at + i] < 0x80 ? held.add(filter) : held.delete(filter)));
     if (type === 9) for (const callback of onSuback) callback();
   });
-  socket.addEventListener('message', (event) => {
-    wire.framesIn++;
-    const bytes = bytesOf(event.data);
-    if (bytes) incoming(bytes);
-  });
+  // Capture: called before the page's own listeners (the kit reads some frames itself and stops them).
+  socket.addEventListener(
+    'message',
+    (event) => {
+      wire.framesIn++;
+      const bytes = bytesOf(event.data);
+      if (bytes) incoming(bytes);
+    },
+    { capture: true }
+  );
   return (data) => {
     const bytes = bytesOf(data);
     if (bytes) out(bytes);
@@ -225,6 +230,8 @@ function textOf(node) {
 }
 
 window.bench = {
+  /** The page's MQTT.js client (the kit's, through its connection). */
+  client: () => (kit ? connection.client : client),
   kit,
   connect,
   /** Ingest: mounts `topics`, resets the counters; `shownAll(last)` tells when every topic shows its last payload. */
