@@ -3,6 +3,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { planAttempt, type AttemptPlan } from './attempt.js';
 import { BrokerList, splitUrls } from './broker-list.js';
 import { endForGood, probe } from './clients.js';
+import { FastPath } from './fast-path.js';
 import { PROBE_TIMEOUT, type ConnectionOptions, type SessionConfig, type SessionHooks } from './connection-options.js';
 import type { MqttCredentialsRequest } from './credentials.js';
 import {
@@ -40,6 +41,8 @@ export abstract class ConnectionBase {
   protected target = '';
   /** The current attempt's plan: its credentials' expiry. */
   protected plan: AttemptPlan | undefined;
+  /** Each client's fast path for QoS 0 messages, given every attempt's options anew. */
+  protected readonly fastPaths = new WeakMap<MqttClient, FastPath>();
   /** Made by {@link open}: renews credentials that expire. */
   protected renewal: Renewal | undefined;
   /** Attempts since {@link open}, and the one whose credentials are awaited (older answers are dropped). */
@@ -194,7 +197,7 @@ export abstract class ConnectionBase {
       // The next attempt's credentials and url (MQTT.js builds the CONNECT and the WebSocket url anew).
       delete client.options.username;
       delete client.options.password;
-      Object.assign(client.options, options);
+      Object.assign(client.options, this.fastPaths.get(client)?.options(options) ?? options);
       client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
       return;
     }
@@ -217,11 +220,14 @@ export abstract class ConnectionBase {
   protected openClient(target: string, options: IClientOptions): MqttClient {
     // Called while the client is made, too: before `client` is set.
     let client: MqttClient | undefined = undefined;
+    const fast = new FastPath(() => client, this.options.message);
     client = (this.options.open ?? mqtt.connect)(target, {
-      ...options,
+      ...fast.options(options),
       transformWsUrl: () => (client && client === this.client ? this.target : target),
     });
     const made = client;
+    this.fastPaths.set(made, fast);
+    made.on('packetreceive', () => fast.received());
     made.on('message', (topic, payload, packet) => this.options.message(made, topic, payload, packet));
     return made;
   }
