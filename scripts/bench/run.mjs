@@ -9,11 +9,13 @@
 // broker has acknowledged (SUBACK) their subscriptions, so the bench knows when to publish whichever
 // broker it uses.
 //
-// Scenarios (BENCH_SCENARIOS=ingest,latency,fanOut,churn, default all):
+// Scenarios (BENCH_SCENARIOS=ingest,pageCost,latency,fanOut,churn, default all):
 // - ingest: 100 shown values, BENCH_MESSAGES (default 20 000) messages published round-robin as fast
 //   as the publisher goes; messages/s until every value shows its last payload, main-thread time in
 //   long tasks, DOM writes, messages lost (published − PUBLISHes the page received), WebSocket frames
 //   per message, and the broker's CPU share during the run (% of one core).
+// - pageCost: the page's own µs per message after MQTT.js ("page µs/message") (50 000 messages emitted on the client's
+//   `message` event, 100 values), and for the kit the µs of one `mqtt-message` event ("event µs/message").
 // - latency: one value, 1 000 msg/s for 3 s, each payload the publisher's Date.now(); p50 and p99 of
 //   publish to the first painted frame that shows it (the page reads the same wall clock; the offset
 //   between the two clocks is measured and shown), and the achieved rates: published/s by the Node
@@ -210,6 +212,16 @@ async function latency(variant, broker) {
   };
 }
 
+async function pageCost(variant, broker) {
+  const page = await open(variant, broker);
+  const topics = Array.from({ length: INGEST_TOPICS }, (_, i) => `${prefix('page-cost')}/${i}`);
+  await page.evaluate((t) => window.bench.ingestSetup(t), topics);
+  await subscribed(page, topics);
+  const { perMessage, event } = await page.evaluate((t) => window.bench.pageCost(t, 50000), topics);
+  await page.close();
+  return { 'page µs/message': perMessage, ...(event === undefined ? {} : { 'event µs/message': event }) };
+}
+
 async function fanOut(variant, broker) {
   const page = await open(variant, broker);
   const figures = {};
@@ -245,7 +257,7 @@ async function churn(variant, broker) {
 // ---------------------------------------------------------------------------------------------
 // Rounds: every scenario through every broker, kit and baseline alternated; then the broker checks
 
-const ALL = { ingest, latency, fanOut, churn };
+const ALL = { ingest, pageCost, latency, fanOut, churn };
 const only = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
 const SCENARIOS = Object.entries(ALL).filter(([name]) => !only || only.includes(name));
 const figures = Object.fromEntries(brokers.map(({ name }) => [name, { kit: {}, baseline: {} }]));
