@@ -14,8 +14,9 @@
 //   as the publisher goes; messages/s until every value shows its last payload, main-thread time in
 //   long tasks, DOM writes, messages lost (published − PUBLISHes the page received), WebSocket frames
 //   per message, and the broker's CPU share during the run (% of one core).
-// - pageCost: the page's own µs per message after MQTT.js ("page µs/message") (50 000 messages emitted on the client's
-//   `message` event, 100 values), and for the kit the µs of one `mqtt-message` event ("event µs/message").
+// - pageCost: the page's own µs per message after MQTT.js ("page µs/message": 50 000 messages
+//   emitted on the client's `message` event, 100 values), and for the kit the µs of one
+//   `mqtt-message` event ("event µs/message").
 // - latency: one value, 1 000 msg/s for 3 s, each payload the publisher's Date.now(); p50 and p99 of
 //   publish to the first painted frame that shows it (the page reads the same wall clock; the offset
 //   between the two clocks is measured and shown), and the achieved rates: published/s by the Node
