@@ -11,6 +11,8 @@ import {
   connected,
   recordedPublishes,
   recordPublishes,
+  sleep,
+  stopBroker,
   subscriptionsAtBroker,
   uniqueTopic,
 } from './helpers.js';
@@ -115,6 +117,32 @@ describe('renewal of credentials that expire', () => {
     );
     // The replaced connections were ended: one client left.
     await waitUntil(async () => (await brokerClients('tokens')).length === 1, 'replaced clients still connected');
+  });
+
+  it('alternates client ids across a reconnect: a renewal never takes the id in use', async function () {
+    this.timeout(20000);
+    const opened = await tokenConnection(3000);
+    conn = opened.conn;
+    conn.clientId = `renew-ids-${Math.random().toString(36).slice(2, 8)}`;
+    await conn.disconnect();
+    conn.connect();
+    await connected(conn);
+    const base = conn.clientId;
+    // The first renewal moves to `${base}r`; then the broker restarts and the connection comes back.
+    await waitUntil(() => conn!.client?.options.clientId === `${base}r`, 'not renewed', { timeout: 5000 });
+    await stopBroker('tokens');
+    await brokerUrl('tokens');
+    await connected(conn, 8000);
+    expect(conn.client?.options.clientId, 'a reconnect keeps the id in use').to.equal(`${base}r`);
+    // The next renewal takes the other id: had it taken the one in use, the broker would have
+    // closed the connection in use (a session takeover).
+    opened.events.length = 0;
+    await waitUntil(() => conn!.client?.options.clientId === base, 'not renewed after the reconnect', {
+      timeout: 5000,
+    });
+    await sleep(300);
+    expect(opened.events.filter((type) => type !== 'mqtt-connect')).to.deep.equal([]);
+    expect(conn.status).to.equal('connected');
   });
 
   it('reports a refused renewal, keeps the connection, and renews with the next credentials', async function () {

@@ -197,7 +197,9 @@ export abstract class ConnectionBase {
       // The next attempt's credentials and url (MQTT.js builds the CONNECT and the WebSocket url anew).
       delete client.options.username;
       delete client.options.password;
-      Object.assign(client.options, this.fastPaths.get(client)?.options(options) ?? options);
+      // The client id stays the one in use (a renewal may have moved to the configured one with `r`).
+      const { clientId } = client.options;
+      Object.assign(client.options, this.fastPaths.get(client)?.options(options) ?? options, { clientId });
       client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
       return;
     }
@@ -228,6 +230,7 @@ export abstract class ConnectionBase {
     const made = client;
     this.fastPaths.set(made, fast);
     made.on('packetreceive', () => fast.received());
+    made.on('error', () => fast.lose());
     made.on('message', (topic, payload, packet) => this.options.message(made, topic, payload, packet));
     return made;
   }

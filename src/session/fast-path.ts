@@ -42,6 +42,11 @@ export class IncomingFrames {
     if (this.#pending > 0) this.#pending--;
   }
 
+  /** MQTT.js failed on the stream (a parse error resets its parser): everything goes to it from now on. */
+  lose(): void {
+    this.#lost = true;
+  }
+
   /** A frame from the socket: true when its messages were delivered here (MQTT.js must not see it). */
   frame(data: unknown): boolean {
     if (!(data instanceof ArrayBuffer)) {
@@ -52,7 +57,14 @@ export class IncomingFrames {
     if (!this.#lost && this.#remaining === 0 && this.#header.length === 0 && this.#pending === 0 && this.enabled()) {
       const messages = this.#read(bytes);
       if (messages) {
-        for (const packet of messages) this.deliver(packet.topic, packet.payload as Uint8Array, packet);
+        // Read here, so never given to MQTT.js, whatever a listener does.
+        for (const packet of messages) {
+          try {
+            this.deliver(packet.topic, packet.payload as Uint8Array, packet);
+          } catch (error) {
+            console.error('mqtt-elements: a message listener threw', error);
+          }
+        }
         return true;
       }
     }
@@ -138,6 +150,8 @@ export class FastPath {
   /** `options` with a `createWebsocket` whose sockets' QoS 0 messages are read here. */
   options(options: IClientOptions): IClientOptions {
     const create = options.createWebsocket;
+    // Acks or a store of the page's own may be asynchronous: MQTT.js alone then keeps the order.
+    const allowed = !options.customHandleAcks && !options.incomingStore;
     return {
       ...options,
       createWebsocket: (url: string, protocols: string[], opts: IClientOptions) => {
@@ -148,8 +162,13 @@ export class FastPath {
             const client = this.client();
             if (client) this.deliver(client, topic, payload, packet);
           },
-          // Code that listens to the client's own `message` event gets every message from MQTT.js.
-          () => (this.client()?.listenerCount('message') ?? 2) <= 1
+          () => {
+            const client = this.client();
+            // Only while the session's own listener is the client's only one (code that listens to
+            // the client's `message` event gets every message from MQTT.js; a client on its way out
+            // has none), and while MQTT.js still reads this socket.
+            return allowed && client?.listenerCount('message') === 1 && !client.stream?.destroyed;
+          }
         );
         this.#frames = frames;
         socket.addEventListener('message', (event) => {
@@ -163,5 +182,10 @@ export class FastPath {
   /** MQTT.js reached a packet (`packetreceive`). */
   received(): void {
     this.#frames?.received();
+  }
+
+  /** MQTT.js reported an error on the client: the current socket's frames all go to it. */
+  lose(): void {
+    this.#frames?.lose();
   }
 }

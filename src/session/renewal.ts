@@ -36,8 +36,6 @@ export class Renewal {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The client being connected beside the one in use. */
   private candidate: MqttClient | undefined;
-  /** Whether the candidate's client id has the suffix (client ids alternate: a broker allows one client per id). */
-  private suffixed = false;
   /** Removes the renewal's listeners from the candidate. */
   private detach: (() => void) | undefined;
 
@@ -87,8 +85,9 @@ export class Renewal {
       return;
     }
     if (!host.isLatest(attempt) || host.inUse()?.client !== old) return;
+    // The other of the two ids: the configured one, or it with `r` added (the one in use is the other).
     const base = config.options?.clientId;
-    const clientId = base === undefined ? undefined : this.suffixed ? base : `${base}r`;
+    const clientId = base === undefined ? undefined : old.options.clientId === base ? `${base}r` : base;
     const next = host.open(plan.target, { ...plan.options, ...(clientId === undefined ? {} : { clientId }) });
     this.candidate = next;
     const failed = (detail: string, cause?: unknown) => {
@@ -111,7 +110,6 @@ export class Renewal {
         () => {
           if (this.candidate !== next) return;
           this.candidate = undefined;
-          this.suffixed = !this.suffixed;
           this.detach?.();
           host.tookOver(next, connack, plan);
         },

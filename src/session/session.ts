@@ -11,6 +11,9 @@ import { validateTopic } from './topic.js';
 export type { SessionConfig, SessionHooks } from './connection.js';
 export { reconnectDelay } from './reconnect-policy.js';
 
+/** How long a renewal's new client may take to answer its SUBSCRIBE, ms. */
+const HANDOVER_TIMEOUT = 10000;
+
 /**
  * Puts what the client wrote on the wire now. MQTT.js corks its stream for every packet until
  * `process.nextTick`, which its browser build runs as a timer task: after the page's next frame,
@@ -167,7 +170,9 @@ export class MqttSession {
         for (const item of takeUnsettled(old)) this.send(item);
       });
     };
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = () => {
+      clearTimeout(timer);
       retire();
       next.off('packetreceive', answered);
       this.endHandover(handover);
@@ -175,6 +180,7 @@ export class MqttSession {
     const answered = (packet: Packet) => packet.cmd === 'pingresp' && finish();
     const unsubscribed = () => {
       retire();
+      if (this.handover !== handover) return;
       next.on('packetreceive', answered);
       next.sendPing();
       sendNow(next);
@@ -183,13 +189,20 @@ export class MqttSession {
       takeOver();
       this.registry.moveTo(this.sink(next), subscribed, granted);
       if (filters.length === 0 || !old.connected) return finish();
-      setTimeout(finish, PROBE_TIMEOUT);
+      timer = setTimeout(finish, PROBE_TIMEOUT);
       old.unsubscribe(filters, unsubscribed);
       sendNow(old);
     };
     if (filters.length === 0) return moved([]);
+    // A SUBACK that never comes on a live connection: the renewal is abandoned, the old client stays.
+    timer = setTimeout(() => {
+      if (this.handover !== handover) return;
+      this.handover = undefined;
+      abandon(new Error(`no SUBACK within ${HANDOVER_TIMEOUT / 1000} s`));
+    }, HANDOVER_TIMEOUT);
     next.subscribe(subscribed, (error, granted) => {
       if (this.handover !== handover) return;
+      clearTimeout(timer);
       if (error) {
         this.handover = undefined;
         abandon(error);
