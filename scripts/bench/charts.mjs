@@ -28,6 +28,10 @@ import { connectAsync } from 'mqtt';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { startMosquitto } from '../mosquitto.mjs';
+import { selected } from './select.mjs';
+
+// `npm run bench` runs this after run.mjs: not when BENCH_SCENARIOS names other parts only.
+if (!selected('charts')) process.exit(0);
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RATES = [5, 100, 1000];

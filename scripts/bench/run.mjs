@@ -51,6 +51,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { startAedesBench } from './broker-aedes.mjs';
 import { cpuShare, deliveryRate, publishRoundRobin } from './broker-check.mjs';
 import { startMosquittoBench } from './broker-mosquitto.mjs';
+import { selected } from './select.mjs';
 import { printBrokerChecks, printSizes, printTable, tableRows, writeResults } from './broker-report.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -82,6 +83,11 @@ const TYPES = {
   '.json': 'application/json',
   '.map': 'application/json',
 };
+// The page scenarios (functions below); with none selected (BENCH_SCENARIOS=charts), nothing to do here.
+const ALL = { ingest, pageCost, latency, fanOut, churn };
+const SCENARIOS = Object.entries(ALL).filter(([name]) => selected(name));
+if (SCENARIOS.length === 0) process.exit(0);
+
 const files = createServer((req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
   const file = join(root, path);
@@ -258,9 +264,6 @@ async function churn(variant, broker) {
 // ---------------------------------------------------------------------------------------------
 // Rounds: every scenario through every broker, kit and baseline alternated; then the broker checks
 
-const ALL = { ingest, pageCost, latency, fanOut, churn };
-const only = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
-const SCENARIOS = Object.entries(ALL).filter(([name]) => !only || only.includes(name));
 const figures = Object.fromEntries(brokers.map(({ name }) => [name, { kit: {}, baseline: {} }]));
 const checks = Object.fromEntries(brokers.map(({ name, cpuNote }) => [name, { note: cpuNote, checks: {} }]));
 for (let round = 0; round < ROUNDS; round++) {
