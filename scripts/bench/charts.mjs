@@ -19,16 +19,16 @@
 //   the frame's rendering; then one more point (a redraw with N kept), and the chart re-attached (a
 //   new plot from N points). DRAW_RUNS fresh pages each (default 5): medians [min–max].
 // `npm run bench:charts -- cpu` or `-- draw` runs one part.
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectAsync } from 'mqtt';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { startMosquitto } from '../mosquitto.mjs';
 import { selected } from './select.mjs';
+import { serveFiles } from './serve.mjs';
 
 // `npm run bench` runs this after run.mjs: not when BENCH_SCENARIOS names other parts only.
 if (!selected('charts')) process.exit(0);
@@ -64,15 +64,8 @@ const pad = (text, width) => String(text).padEnd(width);
 // ---------------------------------------------------------------------------------------------
 // Servers, browser, publisher
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
-const files = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  const file = join(root, path);
-  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${files.address().port}`;
+const files = await serveFiles(root);
+const { origin } = files;
 const broker = await startMosquitto();
 const publisher = await connectAsync(broker.mqttUrl, { clientId: `bench-charts-${process.pid}` });
 const browser = await puppeteer.launch({

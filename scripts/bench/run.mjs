@@ -42,9 +42,8 @@
 // Other settings: BENCH_ROUNDS (default 5). Output: the table (per metric, per broker: kit and
 // baseline medians [min–max], kit/baseline), the broker checks, the sizes, and
 // bench/results/<commit>.json (rows carry a `broker` field; raw figures per broker and variant).
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
@@ -52,6 +51,7 @@ import { startAedesBench } from './broker-aedes.mjs';
 import { cpuShare, deliveryRate, publishRoundRobin } from './broker-check.mjs';
 import { startMosquittoBench } from './broker-mosquitto.mjs';
 import { selected } from './select.mjs';
+import { serveFiles } from './serve.mjs';
 import { printBrokerChecks, printSizes, printTable, tableRows, writeResults } from './broker-report.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -76,26 +76,13 @@ if (!existsSync(join(root, 'dist/mqtt-elements.min.js'))) {
 // ---------------------------------------------------------------------------------------------
 // Servers and browser
 
-const TYPES = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
 // The page scenarios (functions below); with none selected (BENCH_SCENARIOS=charts), nothing to do here.
 const ALL = { ingest, pageCost, latency, fanOut, churn };
 const SCENARIOS = Object.entries(ALL).filter(([name]) => selected(name));
 if (SCENARIOS.length === 0) process.exit(0);
 
-const files = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  const file = join(root, path);
-  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${files.address().port}`;
+const files = await serveFiles(root);
+const { origin } = files;
 const brokers = [];
 for (const name of BROKERS) brokers.push(await STARTERS[name]());
 const browser = await puppeteer.launch({
