@@ -1,6 +1,16 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { MqttConnection, MqttGauge } from '../src/index.js';
-import { brokerPublish, captureWarnings, onMainBroker, sleep, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
+import {
+  brokerPublish,
+  captureWarnings,
+  mountSubscriber,
+  onMainBroker,
+  expectBurstRenderedOncePerFrame,
+  expectStaleAfter,
+  sleep,
+  subscriptionsAtBroker,
+  uniqueTopic,
+} from './helpers.js';
 
 const part = (el: MqttGauge, name: string) => el.shadowRoot!.querySelector(`[part="${name}"]`);
 const shown = (el: MqttGauge) => part(el, 'value')!.textContent;
@@ -23,10 +33,9 @@ describe('<mqtt-gauge>', () => {
   );
 
   async function mount(template: (topic: string) => unknown): Promise<{ topic: string; el: MqttGauge }> {
-    const topic = uniqueTopic('gauge');
-    conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>${template(topic)}</mqtt-connection>`);
-    await subscriptionsAtBroker(topic, 1);
-    return { topic, el: conn.querySelector('mqtt-gauge')! };
+    const mounted = await mountSubscriber<MqttGauge>(url, 'gauge', 'mqtt-gauge', template);
+    conn = mounted.conn;
+    return mounted;
   }
 
   it('is a meter whose aria values follow messages, with the value as shown and its unit', async () => {
@@ -86,31 +95,17 @@ describe('<mqtt-gauge>', () => {
 
   it('sets stale after stale-after seconds without a message', async () => {
     const { topic, el } = await mount((t) => html`<mqtt-gauge topic=${t} stale-after="0.3"></mqtt-gauge>`);
-    await brokerPublish({ topic, payload: '1' });
-    await waitUntil(() => shown(el) === '1');
-    expect(el.stale).to.be.false;
-    await waitUntil(() => el.stale, 'never stale', { timeout: 2000 });
-    await brokerPublish({ topic, payload: '2' });
-    await waitUntil(() => !el.hasAttribute('stale'));
+    await expectStaleAfter(el, topic, (text) => shown(el) === text);
   });
 
   it('renders at most once per frame through a 5000-message burst, ending on the last value', async () => {
     const { topic, el } = await mount((t) => html`<mqtt-gauge topic=${t} max="5000"></mqtt-gauge>`);
-    const frames: number[] = [];
-    const proto = Object.getPrototypeOf(el) as { render(): unknown };
-    (el as unknown as { render(): unknown }).render = function render(this: MqttGauge) {
-      frames.push(document.timeline.currentTime as number);
-      return proto.render.call(this);
-    };
-    let events = 0;
-    el.addEventListener('mqtt-message', () => events++);
-    await brokerPublish({ topic, payload: '{i}', count: 5000 });
-    await waitUntil(() => el.getAttribute('aria-valuenow') === '4999', `at ${el.getAttribute('aria-valuenow')}`, {
-      timeout: 10000,
-    });
-    expect(events).to.equal(5000);
-    expect(new Set(frames).size, 'two renders in one frame').to.equal(frames.length);
-    expect(frames.length).to.be.lessThan(500);
+    await expectBurstRenderedOncePerFrame(
+      el,
+      topic,
+      () => el.getAttribute('aria-valuenow') === '4999',
+      () => String(el.getAttribute('aria-valuenow'))
+    );
   });
 
   it('reports a scale with min not below max, and numbers that are not numbers', async () => {
