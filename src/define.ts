@@ -1,5 +1,6 @@
 import { ContextRoot } from '@lit/context';
 import { MqttConnection } from './elements/mqtt-connection.js';
+import { MqttGauge } from './elements/mqtt-gauge.js';
 import { MqttLog } from './elements/mqtt-log.js';
 import { MqttPublish } from './elements/mqtt-publish.js';
 import { MqttSubscribe } from './elements/mqtt-subscribe.js';
@@ -11,6 +12,7 @@ export const elements = {
   'mqtt-subscribe': MqttSubscribe,
   'mqtt-publish': MqttPublish,
   'mqtt-value': MqttValue,
+  'mqtt-gauge': MqttGauge,
   'mqtt-log': MqttLog,
 } as const;
 

@@ -9,7 +9,9 @@ export { MqttConnection, type MqttWill } from './elements/mqtt-connection.js';
 export { MqttLog } from './elements/mqtt-log.js';
 export { MqttPublish } from './elements/mqtt-publish.js';
 export { MqttSubscribe } from './elements/mqtt-subscribe.js';
-export { MqttValue, type ValueLevel } from './elements/mqtt-value.js';
+export { MqttGauge, type GaugeRating } from './elements/mqtt-gauge.js';
+export { MqttValue } from './elements/mqtt-value.js';
+export type { ValueLevel } from './controllers/reading-controller.js';
 export * from './events.js';
 export { mqttContext, type MqttSessionApi } from './context.js';
 export type {

@@ -5,7 +5,7 @@
 // <mqtt-value topic="a/b" digits={1} onmqtt-message={(e) => ...} />.
 import type { HTMLAttributes, Key, Ref } from 'react';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
-import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
+import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 import type { MqttChart } from './chart.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
@@ -71,6 +71,29 @@ export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
   'onmqtt-disconnect'?: (event: MqttDisconnectEvent) => void;
   'onmqtt-error'?: (event: MqttErrorEvent) => void;
   ref?: Ref<MqttConnection>;
+  key?: Key;
+}
+
+/** The props of a raw `<mqtt-gauge>` in React's JSX. */
+export interface MqttGaugeJsxProps extends HTMLAttributes<MqttGauge> {
+  type?: Written<MqttGauge['type']>;
+  min?: Written<MqttGauge['min']>;
+  max?: Written<MqttGauge['max']>;
+  low?: Written<MqttGauge['low']>;
+  high?: Written<MqttGauge['high']>;
+  optimum?: Written<MqttGauge['optimum']>;
+  digits?: Written<MqttGauge['digits']>;
+  unit?: Written<MqttGauge['unit']>;
+  locale?: Written<MqttGauge['locale']>;
+  staleAfter?: Written<MqttGauge['staleAfter']>;
+  topic?: Written<MqttGauge['topic']>;
+  qos?: Written<MqttGauge['qos']>;
+  path?: Written<MqttGauge['path']>;
+  connection?: Written<MqttGauge['connection']>;
+  'stale-after'?: MqttGauge['staleAfter'] | string;
+  'onmqtt-message'?: (event: MqttMessageEvent) => void;
+  'onmqtt-error'?: (event: MqttErrorEvent) => void;
+  ref?: Ref<MqttGauge>;
   key?: Key;
 }
 
@@ -168,6 +191,7 @@ declare module 'react' {
     interface IntrinsicElements {
       'mqtt-chart': MqttChartJsxProps;
       'mqtt-connection': MqttConnectionJsxProps;
+      'mqtt-gauge': MqttGaugeJsxProps;
       'mqtt-log': MqttLogJsxProps;
       'mqtt-publish': MqttPublishJsxProps;
       'mqtt-subscribe': MqttSubscribeJsxProps;

@@ -5,7 +5,7 @@
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
-import { MqttConnection as MqttConnectionElement, MqttLog as MqttLogElement, MqttPublish as MqttPublishElement, MqttSubscribe as MqttSubscribeElement, MqttValue as MqttValueElement } from './index.js';
+import { MqttConnection as MqttConnectionElement, MqttGauge as MqttGaugeElement, MqttLog as MqttLogElement, MqttPublish as MqttPublishElement, MqttSubscribe as MqttSubscribeElement, MqttValue as MqttValueElement } from './index.js';
 
 /**
  * A component for element `E`: the settable properties `P` as props, the event props `V`, and the
@@ -29,6 +29,18 @@ export const MqttConnection = createComponent({
   },
   displayName: 'MqttConnection',
 }) as unknown as MqttComponent<MqttConnectionElement, 'url' | 'shuffle' | 'credentialsUrl' | 'credentials' | 'clientId' | 'username' | 'password' | 'protocolVersion' | 'keepalive' | 'clean' | 'sessionExpiry' | 'connectTimeout' | 'reconnectPeriod' | 'reconnectMaxPeriod' | 'willTopic' | 'willPayload' | 'willQos' | 'willRetain' | 'will' | 'manual' | 'options', { onMqttStatus?: (event: MqttStatusEvent) => void; onMqttConnect?: (event: MqttConnectEvent) => void; onMqttDisconnect?: (event: MqttDisconnectEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+
+/** `<mqtt-gauge>` as a React component: properties as props, events as `on…` props. */
+export const MqttGauge = createComponent({
+  tagName: 'mqtt-gauge',
+  elementClass: MqttGaugeElement,
+  react: React,
+  events: {
+    onMqttMessage: 'mqtt-message' as EventName<MqttMessageEvent>,
+    onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
+  },
+  displayName: 'MqttGauge',
+}) as unknown as MqttComponent<MqttGaugeElement, 'type' | 'min' | 'max' | 'low' | 'high' | 'optimum' | 'digits' | 'unit' | 'locale' | 'staleAfter' | 'topic' | 'qos' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
 
 /** `<mqtt-log>` as a React component: properties as props, events as `on…` props. */
 export const MqttLog = createComponent({

@@ -4,7 +4,7 @@
 // `onMqttMessage` prop. Vite still needs compilerOptions.isCustomElement (see the README).
 import type { DefineComponent, HTMLAttributes } from 'vue';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
-import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
+import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 import type { MqttChart } from './chart.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
@@ -66,6 +66,27 @@ export interface MqttConnectionVueProps extends HTMLAttributes {
   onMqttStatus?: (event: MqttStatusEvent) => void;
   onMqttConnect?: (event: MqttConnectEvent) => void;
   onMqttDisconnect?: (event: MqttDisconnectEvent) => void;
+  onMqttError?: (event: MqttErrorEvent) => void;
+}
+
+/** The props of a raw `<mqtt-gauge>` in a Vue template. */
+export interface MqttGaugeVueProps extends HTMLAttributes {
+  type?: Written<MqttGauge['type']>;
+  min?: Written<MqttGauge['min']>;
+  max?: Written<MqttGauge['max']>;
+  low?: Written<MqttGauge['low']>;
+  high?: Written<MqttGauge['high']>;
+  optimum?: Written<MqttGauge['optimum']>;
+  digits?: Written<MqttGauge['digits']>;
+  unit?: Written<MqttGauge['unit']>;
+  locale?: Written<MqttGauge['locale']>;
+  staleAfter?: Written<MqttGauge['staleAfter']>;
+  topic?: Written<MqttGauge['topic']>;
+  qos?: Written<MqttGauge['qos']>;
+  path?: Written<MqttGauge['path']>;
+  connection?: Written<MqttGauge['connection']>;
+  'stale-after'?: MqttGauge['staleAfter'] | string;
+  onMqttMessage?: (event: MqttMessageEvent) => void;
   onMqttError?: (event: MqttErrorEvent) => void;
 }
 
@@ -154,6 +175,7 @@ declare module 'vue' {
   interface GlobalComponents {
     'mqtt-chart': DefineComponent<MqttChartVueProps>;
     'mqtt-connection': DefineComponent<MqttConnectionVueProps>;
+    'mqtt-gauge': DefineComponent<MqttGaugeVueProps>;
     'mqtt-log': DefineComponent<MqttLogVueProps>;
     'mqtt-publish': DefineComponent<MqttPublishVueProps>;
     'mqtt-subscribe': DefineComponent<MqttSubscribeVueProps>;

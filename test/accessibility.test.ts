@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
-import type { MqttConnection, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
+import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
 import { brokerPublish, connected, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** A node of Chromium's accessibility tree, as screen readers are given it. */
@@ -71,6 +71,30 @@ describe('accessibility', () => {
     expect(live).to.have.length(1);
     expect(live[0]).to.include({ live: 'polite' });
     expect(texts(live[0])).to.deep.equal(['27.0 °C']);
+  });
+
+  it('<mqtt-gauge>: a named meter whose aria values follow messages; the page passes axe', async () => {
+    const topic = uniqueTopic('a11y-gauge');
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <section aria-label="Gauges">
+          <mqtt-gauge topic=${topic} aria-label="Humidity" unit="%" low="30" high="60" locale="en"></mqtt-gauge>
+        </section>
+      </mqtt-connection>`
+    );
+    const gauge = conn.querySelector<MqttGauge>('mqtt-gauge')!;
+    await subscriptionsAtBroker(topic, 1);
+    await brokerPublish({ topic, payload: '48.5' });
+    await waitUntil(() => gauge.getAttribute('aria-valuetext') === '48.5 %');
+    await expect(gauge).to.be.accessible();
+    await expect(conn).to.be.accessible();
+    // Read back by the page, as a screen reader is given them (puppeteer's snapshot drops a meter
+    // that has a shadow root, so the attributes are checked where they are set).
+    expect(gauge.getAttribute('role')).to.equal('meter');
+    expect(gauge.getAttribute('aria-valuenow')).to.equal('48.5');
+    expect([gauge.getAttribute('aria-valuemin'), gauge.getAttribute('aria-valuemax')]).to.deep.equal(['0', '100']);
+    // The drawing is not read a second time: the meter's value text says it all.
+    expect(gauge.shadowRoot!.querySelector('svg')!.getAttribute('aria-hidden')).to.equal('true');
   });
 
   it('<mqtt-publish>: wrapped controls keep their labels, roles and states; the page passes axe', async () => {

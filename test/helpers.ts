@@ -1,6 +1,6 @@
 // Importing the kit defines its elements for every test file that uses these helpers.
 import '../src/index.js';
-import { waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { MqttConnection } from '../src/index.js';
 
@@ -218,4 +218,58 @@ export function onMainBroker(setUrl: (url: string) => void, connection: () => Mq
   afterEach(async () => {
     await connection()?.disconnect();
   });
+}
+
+/**
+ * Mounts `template(topic)` (for a fresh topic named `name`) in an <mqtt-connection> to `url`, and
+ * waits until the broker holds its one subscription. Returns the topic, the connection and the
+ * first element matching `selector`.
+ */
+export async function mountSubscriber<E extends Element>(
+  url: string,
+  name: string,
+  selector: string,
+  template: (topic: string) => unknown
+): Promise<{ topic: string; conn: MqttConnection; el: E }> {
+  const topic = uniqueTopic(name);
+  const conn = await fixture<MqttConnection>(html`<mqtt-connection url=${url}>${template(topic)}</mqtt-connection>`);
+  await subscriptionsAtBroker(topic, 1);
+  return { topic, conn, el: conn.querySelector<E>(selector)! };
+}
+
+/**
+ * Publishes a burst of 5000 messages (0 to 4999) to `topic`, waits until `el` shows the last
+ * (`ended`; `showing` says what it shows otherwise) and checks that it got every message and
+ * rendered at most once per animation frame meanwhile.
+ */
+export async function expectBurstRenderedOncePerFrame(
+  el: Element,
+  topic: string,
+  ended: () => boolean,
+  showing: () => string
+): Promise<void> {
+  const frames: number[] = [];
+  const host = el as unknown as { render(): unknown };
+  const proto = Object.getPrototypeOf(el) as { render(): unknown };
+  host.render = function render(this: unknown) {
+    frames.push(document.timeline.currentTime as number);
+    return proto.render.call(this);
+  };
+  let events = 0;
+  el.addEventListener('mqtt-message', () => events++);
+  await brokerPublish({ topic, payload: '{i}', count: 5000 });
+  await waitUntil(ended, `shows ${showing()}`, { timeout: 10000 });
+  expect(events).to.equal(5000);
+  expect(new Set(frames).size, 'two renders in one frame').to.equal(frames.length);
+  expect(frames.length).to.be.lessThan(500);
+}
+
+/** Checks `stale-after="0.3"` on `el`: set 0.3 s after a message (`shows` the value 1), cleared by the next. */
+export async function expectStaleAfter(el: Element, topic: string, shows: (text: string) => boolean): Promise<void> {
+  await brokerPublish({ topic, payload: '1' });
+  await waitUntil(() => shows('1'));
+  expect(el.hasAttribute('stale')).to.be.false;
+  await waitUntil(() => el.hasAttribute('stale'), 'never stale', { timeout: 2000 });
+  await brokerPublish({ topic, payload: '2' });
+  await waitUntil(() => !el.hasAttribute('stale'));
 }

@@ -1,16 +1,10 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { numbersFromStrings } from '../controllers/numbers.js';
-import { checkDigits, checkLocale } from '../controllers/settings.js';
-import { elementLocale } from '../dom/lang.js';
-import { numberFormat } from '../lib/intl.js';
+import { levelOf, ReadingController, type ValueLevel } from '../controllers/reading-controller.js';
 import { Throttle } from '../lib/throttle.js';
 import { valueText } from '../session/codec.js';
 import type { MqttMessage } from '../session/message.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
-
-/** The band a numeric value falls in, given `low` and `high`. */
-export type ValueLevel = 'low' | 'normal' | 'high';
 
 /** Seconds between announcements when `announce` gives none. */
 const DEFAULT_ANNOUNCE_SECONDS = 5;
@@ -102,13 +96,7 @@ export class MqttValue extends MqttSubscriberElement {
   @property({ converter: announceConverter }) announce: boolean | number = false;
 
   private labels: Record<string, unknown> | undefined;
-  /** `digits` if valid. */
-  private digitsShown: number | undefined;
-  /** `locale` if valid. */
-  private localeShown: string | undefined;
-  private staleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the last message came (or the element was connected, before any). */
-  private quietSince = 0;
+  private readonly reading = new ReadingController(this, this.reporter);
   /** ms between announcements; 0: not announcing. */
   private announceEvery = 0;
   /** The live region, once rendered. */
@@ -119,11 +107,7 @@ export class MqttValue extends MqttSubscriberElement {
 
   /** `low`, `high` or `normal` against the thresholds; reflected as the `level` attribute (absent without a number). */
   get level(): ValueLevel | undefined {
-    const value = this.value;
-    if (typeof value !== 'number' || (this.low === undefined && this.high === undefined)) return undefined;
-    if (this.low !== undefined && value < this.low) return 'low';
-    if (this.high !== undefined && value > this.high) return 'high';
-    return 'normal';
+    return levelOf(this.value, this.low, this.high);
   }
 
   /** Whether no message came for `stale-after` seconds; reflected as the `stale` attribute. */
@@ -131,16 +115,8 @@ export class MqttValue extends MqttSubscriberElement {
     return this.hasAttribute('stale');
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.quietSince = this.message?.receivedAt ?? Date.now();
-    this.checkStale();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.staleTimer);
-    this.staleTimer = undefined;
     this.announcements.cancel();
     clearTimeout(this.silenceTimer);
     this.silenceTimer = undefined;
@@ -150,15 +126,10 @@ export class MqttValue extends MqttSubscriberElement {
     super.willUpdate(changed);
     // Frameworks set announce="false" or "10" as strings: read them as the attribute would be.
     if (typeof this.announce === 'string') this.announce = announceConverter.fromAttribute(this.announce);
-    numbersFromStrings(this, ['digits', 'low', 'high', 'staleAfter'], changed);
+    this.reading.read(changed);
     if (changed.has('announce')) this.announcements.interval = this.announceEvery = this.checkAnnounce();
-    if (changed.has('locale')) this.localeShown = checkLocale(this.reporter, this.locale);
     if (changed.has('map')) this.labels = this.parseMap();
-    if (changed.has('digits')) this.digitsShown = checkDigits(this.reporter, this.digits);
-    if (changed.has('staleAfter')) this.checkStale();
-    const level = this.level;
-    if (level) this.setAttribute('level', level);
-    else this.removeAttribute('level');
+    this.reading.reflectLevel(this.level);
   }
 
   protected override render() {
@@ -218,31 +189,8 @@ export class MqttValue extends MqttSubscriberElement {
   }
 
   protected override received(message: MqttMessage): void {
-    this.quietSince = message.receivedAt;
-    // Without stale-after, nothing to do per message (checkStale removed the attribute when it was unset).
-    if (this.staleAfter) {
-      if (this.hasAttribute('stale')) this.removeAttribute('stale');
-      if (this.staleTimer === undefined) this.checkStale();
-    }
+    this.reading.received(message);
     this.scheduleFrame();
-  }
-
-  /**
-   * Sets `stale` when `stale-after` seconds passed without a message, else arms the element's one
-   * timer for when they will have (messages only move the due time; the timer checks again).
-   */
-  private checkStale(): void {
-    clearTimeout(this.staleTimer);
-    this.staleTimer = undefined;
-    const seconds = this.staleAfter;
-    if (!seconds || seconds <= 0 || !this.isConnected) {
-      this.removeAttribute('stale');
-      return;
-    }
-    const left = this.quietSince + seconds * 1000 - Date.now();
-    this.toggleAttribute('stale', left <= 0);
-    // setTimeout fires at once for delays beyond 2^31 - 1 ms (about 24.8 days): wait in steps.
-    if (left > 0) this.staleTimer = setTimeout(() => this.checkStale(), Math.min(left, 2 ** 31 - 1));
   }
 
   private parseMap(): Record<string, unknown> | undefined {
@@ -266,12 +214,8 @@ export class MqttValue extends MqttSubscriberElement {
     const labels = this.labels;
     const key = String(value);
     if (labels && Object.hasOwn(labels, key)) return String(labels[key]);
-    if (typeof value === 'number') return this.numberFormat().format(value);
+    if (typeof value === 'number') return this.reading.format(value);
     return valueText(value);
-  }
-
-  private numberFormat(): Intl.NumberFormat {
-    return numberFormat(elementLocale(this, this.localeShown), this.digitsShown);
   }
 }
 

@@ -61,11 +61,7 @@ export abstract class MqttSubscriberElement extends LitElement {
         this.dispatchEvent(new MqttMessageEvent(message));
         this.received(message);
       },
-      onChange: () => {
-        this.value = undefined;
-        this.message = undefined;
-        this.requestUpdate();
-      },
+      onChange: () => this.forget(),
     });
   }
 
@@ -89,6 +85,13 @@ export abstract class MqttSubscriberElement extends LitElement {
 
   /** What a frame asked for with {@link scheduleFrame} does: an update, unless overridden. */
   protected onFrame(): void {
+    this.requestUpdate();
+  }
+
+  /** The subscription changed (a new topic): what came from the old one is dropped. */
+  protected forget(): void {
+    this.value = undefined;
+    this.message = undefined;
     this.requestUpdate();
   }
 
