@@ -129,6 +129,7 @@ export interface MqttPublishJsxProps extends HTMLAttributes<MqttPublish> {
   stateTopic?: Written<MqttPublish['stateTopic']>;
   statePath?: Written<MqttPublish['statePath']>;
   confirmTimeout?: Written<MqttPublish['confirmTimeout']>;
+  confirm?: Written<MqttPublish['confirm']>;
   properties?: Written<MqttPublish['properties']>;
   'payload-on'?: MqttPublish['payloadOn'] | string;
   'payload-off'?: MqttPublish['payloadOff'] | string;

@@ -64,7 +64,7 @@ export const MqttPublish = createComponent({
     onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
   },
   displayName: 'MqttPublish',
-}) as unknown as MqttComponent<MqttPublishElement, 'topic' | 'qos' | 'type' | 'connection' | 'retain' | 'payload' | 'event' | 'throttle' | 'payloadOn' | 'payloadOff' | 'stateTopic' | 'statePath' | 'confirmTimeout' | 'properties', { onMqttPublish?: (event: MqttPublishEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+}) as unknown as MqttComponent<MqttPublishElement, 'topic' | 'qos' | 'type' | 'connection' | 'retain' | 'payload' | 'event' | 'throttle' | 'payloadOn' | 'payloadOff' | 'stateTopic' | 'statePath' | 'confirmTimeout' | 'confirm' | 'properties', { onMqttPublish?: (event: MqttPublishEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
 
 /** `<mqtt-subscribe>` as a React component: properties as props, events as `on…` props. */
 export const MqttSubscribe = createComponent({

@@ -1,6 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { CommandStateController } from '../controllers/command-state-controller.js';
+import { ConfirmController } from '../controllers/confirm-controller.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
 import { SessionController } from '../controllers/session-controller.js';
@@ -41,6 +42,11 @@ const DEFAULT_EVENTS = ['click', 'change', 'submit'];
  * @summary Publishes what its control says.
  *
  * @slot - The control: a button, input, select, textarea, form or custom form control.
+ *
+ * @csspart dialog - The `confirm` dialog.
+ * @csspart question - The question in it.
+ * @csspart cancel - Its Cancel button (focused when it opens).
+ * @csspart ok - Its OK button.
  *
  * @cssstate pending - A command was asked for (queued while offline, or sent) and its state (on `state-topic`) has not come yet.
  * @cssstate timeout - No state came within `confirm-timeout` after the last command; the control shows the last confirmed state again. Cleared by the next state or command.
@@ -101,6 +107,14 @@ export class MqttPublish extends LitElement {
   /** ms a command waits for its state (from when it is sent) before `:state(timeout)` and the return to the last confirmed state; also how long one made while offline may wait to be sent before it is withdrawn. */
   @property({ attribute: 'confirm-timeout', type: Number }) confirmTimeout: number = 5000;
 
+  /**
+   * A question asked in a modal dialog before each command is sent (`confirm="Restart the boiler?"`),
+   * with the focus on Cancel; Escape cancels. Cancel sends nothing and puts the control back: to the
+   * last confirmed state with `state-topic`, else to what it showed before the user changed it.
+   * `publish()` from code is not asked about.
+   */
+  @property() confirm?: string;
+
   /** The last state reported on `state-topic` (decoded by `type`, `state-path` applied); undefined before the first. @readonly */
   get state(): unknown {
     return this.command.state;
@@ -125,6 +139,11 @@ export class MqttPublish extends LitElement {
     reporter: this.reporter,
     sessions: this.sessions,
     internals: this.attachInternals(),
+  });
+  private readonly confirmer = new ConfirmController(this, () => {
+    if (this.command.state === undefined) return false;
+    this.command.showConfirmed();
+    return true;
   });
   /** Publishes a repeating event's values at most once per `throttle` ms, ending on the last. */
   private readonly throttled = new Throttle<unknown>((value) => this.send(value).catch(reported));
@@ -160,7 +179,7 @@ export class MqttPublish extends LitElement {
 
   protected override render() {
     // A control added after the state came (a framework renders it later) shows it at once.
-    return html`<slot @slotchange=${() => this.command.showConfirmed()}></slot>`;
+    return html`<slot @slotchange=${() => this.command.showConfirmed()}></slot>${this.confirmer.template()}`;
   }
 
   /** @internal Handles the trigger events of the controls inside. */
@@ -171,6 +190,12 @@ export class MqttPublish extends LitElement {
     if (event.type !== (this.event || defaultEventFor(control))) return;
     if (event.type === 'submit') event.preventDefault();
     const value = controlValue(control, this.payloadOn, this.payloadOff);
+    if (this.confirm) void this.confirmer.ask().then((ok) => ok && this.requested(value));
+    else this.requested(value);
+  }
+
+  /** A command the user made (and confirmed, with `confirm`): sent now, or throttled. */
+  private requested(value: unknown): void {
     this.command.commandRequested();
     if (this.throttle > 0) {
       this.throttled.interval = this.throttle;
