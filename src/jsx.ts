@@ -37,6 +37,7 @@ export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
   url?: Written<MqttConnection['url']>;
   shuffle?: Written<MqttConnection['shuffle']>;
   credentialsUrl?: Written<MqttConnection['credentialsUrl']>;
+  persist?: Written<MqttConnection['persist']>;
   credentials?: Written<MqttConnection['credentials']>;
   clientId?: Written<MqttConnection['clientId']>;
   username?: Written<MqttConnection['username']>;

@@ -34,6 +34,7 @@ export interface MqttConnectionVueProps extends HTMLAttributes {
   url?: Written<MqttConnection['url']>;
   shuffle?: Written<MqttConnection['shuffle']>;
   credentialsUrl?: Written<MqttConnection['credentialsUrl']>;
+  persist?: Written<MqttConnection['persist']>;
   credentials?: Written<MqttConnection['credentials']>;
   clientId?: Written<MqttConnection['clientId']>;
   username?: Written<MqttConnection['username']>;

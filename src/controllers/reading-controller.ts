@@ -74,11 +74,12 @@ export class ReadingController implements ReactiveController {
     else this.host.removeAttribute('level');
   }
 
-  /** A message came: `stale` is cleared, the quiet time starts again. */
+  /** A message came: `stale` is cleared (unless it is a remembered one), the quiet time starts again. */
   received(message: MqttMessage): void {
     this.quietSince = message.receivedAt;
-    // Without stale-after, nothing to do per message (checkStale removed the attribute when it was unset).
-    if (this.host.staleAfter) {
+    // Without stale-after, nothing to do per message (checkStale removed the attribute when it was
+    // unset); the element's base class sets and clears it for remembered messages.
+    if (this.host.staleAfter && !message.remembered) {
       if (this.host.hasAttribute('stale')) this.host.removeAttribute('stale');
       if (this.staleTimer === undefined) this.checkStale();
     }
@@ -98,12 +99,14 @@ export class ReadingController implements ReactiveController {
     this.staleTimer = undefined;
     const host = this.host;
     const seconds = host.staleAfter;
+    // A remembered value (`persist`) is stale until a live message comes.
+    const remembered = host.message?.remembered === true;
     if (!seconds || seconds <= 0 || !host.isConnected) {
-      host.removeAttribute('stale');
+      host.toggleAttribute('stale', remembered);
       return;
     }
     const left = this.quietSince + seconds * 1000 - Date.now();
-    host.toggleAttribute('stale', left <= 0);
+    host.toggleAttribute('stale', remembered || left <= 0);
     // setTimeout fires at once for delays beyond 2^31 - 1 ms (about 24.8 days): wait in steps.
     if (left > 0) this.staleTimer = setTimeout(() => this.checkStale(), Math.min(left, 2 ** 31 - 1));
   }

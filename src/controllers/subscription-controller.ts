@@ -14,6 +14,8 @@ export interface SubscriptionRequest {
   readonly noLocal?: boolean;
   readonly retainAsPublished?: boolean;
   readonly retainHandling?: number;
+  /** With a `persist` connection: how many of each topic's last messages to remember (see `SubscribeOptions`). */
+  readonly remember?: number;
 }
 
 export interface SubscriptionControllerOptions {
@@ -113,6 +115,7 @@ export class SubscriptionController implements ReactiveController {
       noLocal: asBoolean(request.noLocal),
       retainAsPublished: asBoolean(request.retainAsPublished),
       retainHandling: asRetainHandling(request.retainHandling),
+      remember: request.remember,
       onError: (error: HintedError) => this.options.reporter.report(error),
     };
   }
@@ -125,7 +128,16 @@ export class SubscriptionController implements ReactiveController {
   }
 }
 
-const REQUEST_FIELDS = ['filter', 'qos', 'type', 'path', 'noLocal', 'retainAsPublished', 'retainHandling'] as const;
+const REQUEST_FIELDS = [
+  'filter',
+  'qos',
+  'type',
+  'path',
+  'noLocal',
+  'retainAsPublished',
+  'retainHandling',
+  'remember',
+] as const;
 
 function sameRequest(a: SubscriptionRequest | undefined, b: SubscriptionRequest | undefined): boolean {
   if (!a || !b) return a === b;

@@ -28,6 +28,14 @@ export abstract class MqttConnectionSettings extends ReactiveElement {
   @property({ attribute: 'credentials-url' }) credentialsUrl?: string;
 
   /**
+   * Remember the last values its elements show across page loads, in this browser's storage
+   * (IndexedDB), keyed by the broker's url and the topic; on the next load the elements show them at
+   * once with the `stale` attribute, until live messages come. At most 1000 topics and about 1 MB
+   * per origin, the least recently written dropped first; `forget()` clears them.
+   */
+  @property({ type: Boolean }) persist = false;
+
+  /**
    * A function called before every connection attempt (`{ url, attempt, reason }`, reason `connect`,
    * `reconnect`, `renew` or `refused`) that gives fresh credentials, or a promise of them:
    * `{ username?, password?, url?, expiresAt?, expiresIn? }`. `url` replaces the url tried (a

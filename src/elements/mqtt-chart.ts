@@ -111,6 +111,10 @@ export class MqttChart extends MqttSubscriberElement {
   private range: [number | undefined, number | undefined] = [undefined, undefined];
   /** The x axis's span, seconds. */
   private xRange: [number, number] = [0, 1];
+  /** The most points kept per series (valid `max-points`): as many are remembered with `persist`. */
+  private capacity = DEFAULT_MAX_POINTS;
+  /** Whether the last point came from a `persist` connection's memory (the lines break before the next live one). */
+  private fromMemory = false;
 
   constructor() {
     super();
@@ -154,10 +158,10 @@ export class MqttChart extends MqttSubscriberElement {
     if (changed.has('topic') || changed.has('path') || changed.has('type')) this.data.clear();
     if (changed.has('window'))
       this.windowMs = checkNumber(this.reporter, 'window', this.window, DEFAULT_WINDOW, WINDOW_RULE) * 1000;
-    if (changed.has('maxPoints'))
-      this.data.setCapacity(
-        checkNumber(this.reporter, 'max-points', this.maxPoints, DEFAULT_MAX_POINTS, MAX_POINTS_RULE)
-      );
+    if (changed.has('maxPoints')) {
+      this.capacity = checkNumber(this.reporter, 'max-points', this.maxPoints, DEFAULT_MAX_POINTS, MAX_POINTS_RULE);
+      this.data.setCapacity(this.capacity);
+    }
     if (changed.has('digits')) this.digitsShown = checkDigits(this.reporter, this.digits);
     if (changed.has('locale')) this.localeShown = checkLocale(this.reporter, this.locale);
     if (changed.has('min') || changed.has('max')) this.range = validRange(this.reporter, this.min, this.max);
@@ -185,6 +189,9 @@ export class MqttChart extends MqttSubscriberElement {
       return;
     }
     const label = Object.values(message.params).join('/') || message.topic;
+    // History from an earlier page load (`persist`) is drawn, and no line joins it to the live points.
+    if (this.fromMemory && !message.remembered) this.data.breakAt(message.receivedAt - 1);
+    this.fromMemory = message.remembered === true;
     const evictions = this.data.evictions;
     const added = this.data.add(message.topic, label, message.receivedAt, number);
     // A silent series made room for this topic: the plot's series are no longer the list's.
@@ -194,6 +201,11 @@ export class MqttChart extends MqttSubscriberElement {
       return;
     }
     this.scheduleFrame();
+  }
+
+  /** A chart remembers (with `persist`) as many points of each topic as it keeps, up to 1000. */
+  protected override rememberCount(): number {
+    return Math.min(this.capacity, 1000);
   }
 
   /** Draws: at most once per animation frame, however many messages arrive (see scheduleFrame). */

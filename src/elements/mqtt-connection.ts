@@ -3,6 +3,7 @@ import type { PropertyValues } from 'lit';
 import type { MqttClient } from 'mqtt';
 import { mqttContext } from '../context.js';
 import { ErrorReporter } from '../controllers/error-reporter.js';
+import { redactUrl } from '../session/diagnostics.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
@@ -20,7 +21,8 @@ export type { MqttWill } from './mqtt-connection.options.js';
  * `<mqtt-publish>`, `<mqtt-subscribe>`, ...) and to any element that names it with `connection="id"`.
  * Reconnects with exponential back-off and jitter, and at once when the browser comes back online or
  * the tab becomes visible again; subscriptions and queued publishes follow every reconnect and every
- * change of `url`. Its content stays in the light DOM (no shadow root): a block by default, laid out
+ * change of `url`. With `persist`, the last values its elements show are remembered across page
+ * loads (`forget()` clears them). Its content stays in the light DOM (no shadow root): a block by default, laid out
  * by the page's own CSS.
  *
  * @tag mqtt-connection
@@ -60,9 +62,14 @@ export class MqttConnection extends MqttConnectionSettings {
   /** Whether `connect()` asked for the connection (since the last `disconnect()`). */
   private connectCalled = false;
   private unregister: (() => void) | undefined;
-  /** When the network comes back or the tab becomes visible again: retry now, or check the link. */
+  /**
+   * When the network comes back or the tab becomes visible again: retry now, or check the link.
+   * When the page is hidden or left: what `persist` remembers is written now.
+   */
   private readonly wake = (event: Event): void => {
-    if (event.type === 'online' || document.visibilityState === 'visible') this.session.wake();
+    if (event.type === 'online' || (event.type !== 'pagehide' && document.visibilityState === 'visible'))
+      this.session.wake();
+    else this.session.keep();
   };
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -106,6 +113,7 @@ export class MqttConnection extends MqttConnectionSettings {
     this.session.hold(false);
     this.register();
     window.addEventListener('online', this.wake);
+    window.addEventListener('pagehide', this.wake);
     document.addEventListener('visibilitychange', this.wake);
     if (!this.manual && !this.active) {
       this.active = true;
@@ -119,6 +127,7 @@ export class MqttConnection extends MqttConnectionSettings {
     this.unregister?.();
     this.unregister = undefined;
     window.removeEventListener('online', this.wake);
+    window.removeEventListener('pagehide', this.wake);
     document.removeEventListener('visibilitychange', this.wake);
     // A move in the same task (remove, then insert) keeps the client. Meanwhile the elements that
     // leave with this one do not unsubscribe one by one (a persistent session keeps their filters).
@@ -127,6 +136,7 @@ export class MqttConnection extends MqttConnectionSettings {
       this.closeTimer = undefined;
       if (this.isConnected) return;
       void this.disconnect();
+      this.session.persist(undefined);
       // Closed: nothing waits for the element to come back (a later connect() works as usual).
       this.session.hold(false);
     });
@@ -152,6 +162,7 @@ export class MqttConnection extends MqttConnectionSettings {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.active) return;
+    if (changed.has('persist')) this.remember();
     // A setting changed since the connection was opened (not merely set to what it was opened
     // with: `connect()` right after setting `password` opened with it already).
     const opened = this.openedWith;
@@ -186,6 +197,14 @@ export class MqttConnection extends MqttConnectionSettings {
   }
 
   /**
+   * Forgets what `persist` remembered for this connection's broker url, in this browser's storage
+   * and in the elements' memory; resolves once storage has done so. Values already shown stay.
+   */
+  forget(): Promise<void> {
+    return this.session.forget(this.memoryKey());
+  }
+
+  /**
    * Publishes a message; queued while not connected. Resolves once the client has accepted it.
    * Rejects with an error whose `hint` explains a bad topic. `options.signal` (an `AbortSignal`, e.g.
    * `AbortSignal.timeout(5000)`) withdraws the message while the broker does not have it: a queued
@@ -212,8 +231,19 @@ export class MqttConnection extends MqttConnectionSettings {
     return this;
   }
 
+  /** What `persist` remembers is kept under: the url (the urls of a cluster), without user info. */
+  private memoryKey(): string | undefined {
+    const urls = this.url?.trim().split(/\s+/).map(redactUrl).join(' ');
+    return urls || undefined;
+  }
+
+  private remember(): void {
+    this.session.persist(this.persist ? this.memoryKey() : undefined);
+  }
+
   private open(): void {
     this.openedWith = CONNECTION_OPTIONS.map((name) => this[name]);
+    this.remember();
     if (!this.url) {
       if (this.session.client) void this.session.close();
       return;

@@ -154,7 +154,7 @@ export class MqttGauge extends MqttSubscriberElement {
     return best === 'normal' || region === 'normal' ? 'suboptimum' : 'even-less-good';
   }
 
-  /** Whether no message came for `stale-after` seconds; reflected as the `stale` attribute. */
+  /** Whether no message came for `stale-after` seconds, or the value is one a `persist` connection remembered (until a live one comes); reflected as `stale`. */
   get stale(): boolean {
     return this.hasAttribute('stale');
   }

@@ -125,6 +125,11 @@ export class MqttLog extends MqttSubscriberElement {
     </ol>`;
   }
 
+  /** A log shows what arrives: nothing remembered from an earlier page load. */
+  protected override rememberCount(): number {
+    return 0;
+  }
+
   protected override received(message: MqttMessage): void {
     const text =
       message.value === undefined

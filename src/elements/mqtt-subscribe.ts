@@ -8,14 +8,16 @@ import { MqttSubscriberElement } from './subscriber-element.js';
 /**
  * Subscribes to a topic filter while it is inside a connected `<mqtt-connection>` (or names one with
  * `connection`), and fires `mqtt-message` once for every message, in order. With `bind`, writes each
- * value to its children (at most once per animation frame). Renders its children unchanged.
+ * value to its children (at most once per animation frame). Renders its children unchanged. In a
+ * `persist` connection it gets each topic's remembered last message at load (`message.remembered`)
+ * and carries the `stale` attribute until a live one comes.
  *
  * @tag mqtt-subscribe
  * @summary Receives the messages of a topic filter.
  *
  * @slot - Any content; `bind` writes to it.
  *
- * @event {MqttMessageEvent} mqtt-message - A message arrived. `detail` is the `MqttMessage`: `{ topic, payload, value, params, qos, retain, properties?, receivedAt }`.
+ * @event {MqttMessageEvent} mqtt-message - A message arrived. `detail` is the `MqttMessage`: `{ topic, payload, value, params, qos, retain, properties?, receivedAt, remembered? }`.
  * @event {MqttErrorEvent} mqtt-error - An invalid filter, a payload that cannot be decoded as asked, a refused subscription. `detail: { error, code?, hint }`.
  */
 export class MqttSubscribe extends MqttSubscriberElement {

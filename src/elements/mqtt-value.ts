@@ -110,7 +110,7 @@ export class MqttValue extends MqttSubscriberElement {
     return levelOf(this.value, this.low, this.high);
   }
 
-  /** Whether no message came for `stale-after` seconds; reflected as the `stale` attribute. */
+  /** Whether no message came for `stale-after` seconds, or the value is one a `persist` connection remembered (until a live one comes); reflected as `stale`. */
   get stale(): boolean {
     return this.hasAttribute('stale');
   }

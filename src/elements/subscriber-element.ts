@@ -52,6 +52,9 @@ export abstract class MqttSubscriberElement extends LitElement {
       reporter: this.reporter,
       request: () => this.subscription(),
       onMessage: (message) => {
+        // A remembered message (`persist`) is shown as stale until a live one comes.
+        if (message.remembered) this.setAttribute('stale', '');
+        else if (this.message?.remembered) this.removeAttribute('stale');
         this.message = message;
         // A payload that could not be decoded was reported; the last good value stays.
         if (message.value !== undefined) {
@@ -90,6 +93,7 @@ export abstract class MqttSubscriberElement extends LitElement {
 
   /** The subscription changed (a new topic): what came from the old one is dropped. */
   protected forget(): void {
+    if (this.message?.remembered) this.removeAttribute('stale');
     this.value = undefined;
     this.message = undefined;
     this.requestUpdate();
@@ -97,7 +101,12 @@ export abstract class MqttSubscriberElement extends LitElement {
 
   /** What to subscribe to now; read on every update. */
   protected subscription(): SubscriptionRequest | undefined {
-    return { filter: this.topic, qos: this.qos, type: this.type, path: this.path };
+    return { filter: this.topic, qos: this.qos, type: this.type, path: this.path, remember: this.rememberCount() };
+  }
+
+  /** How many of each topic's last messages a `persist` connection remembers for this element: the last one, unless overridden. */
+  protected rememberCount(): number {
+    return 1;
   }
 
   /** Called after `value`, `message` and the `mqtt-message` event, once for every message. */

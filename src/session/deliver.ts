@@ -20,6 +20,8 @@ export interface RawMessage {
   readonly retain: boolean;
   readonly properties?: IPublishPacket['properties'];
   readonly receivedAt: number;
+  /** From a `persist` connection's memory of an earlier page load, not from the broker now. */
+  readonly remembered?: true;
 }
 
 interface Decoded {
@@ -68,6 +70,8 @@ export function deliver(listener: Listener, raw: RawMessage, memo: DecodeMemo = 
     properties: raw.properties,
     receivedAt: raw.receivedAt,
   };
+  // Only on remembered messages: the live ones keep their shape.
+  if (raw.remembered) (message as { remembered?: true }).remembered = true;
   try {
     listener.onMessage(message);
   } catch (error) {

@@ -24,6 +24,11 @@ export interface MqttMessage<T = unknown> {
   readonly properties?: IPublishPacket['properties'];
   /** `Date.now()` when the message arrived. */
   readonly receivedAt: number;
+  /**
+   * Set on a message that a `persist` connection remembered from an earlier page load, given before
+   * live messages come (elements show it with the `stale` attribute). Absent on live messages.
+   */
+  readonly remembered?: true;
 }
 
 /** An error that says what a beginner can do about it. */
@@ -52,6 +57,11 @@ export interface SubscribeOptions {
   retainHandling?: 0 | 1 | 2;
   /** Called when a filter is refused or a message cannot be decoded as asked. */
   onError?: (error: HintedError) => void;
+  /**
+   * With a `persist` connection: how many of each topic's last messages to remember across page
+   * loads, and to be given (marked `remembered`) before live messages come. Default 0: none.
+   */
+  remember?: number;
 }
 
 /** How to publish. */

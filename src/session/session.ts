@@ -3,6 +3,7 @@ import { Connection, type SessionConfig, type SessionHooks } from './connection.
 import { PROBE_TIMEOUT } from './connection-options.js';
 import { retire as retireClient } from './clients.js';
 import { Handover } from './handover.js';
+import { forgetUrl, Memory } from './memory.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, SubscribeOptions } from './message.js';
 import { PublishQueue, sendPublish, takeUnsettled, type QueuedPublish } from './publish-queue.js';
 import { SubscriptionRegistry, type SubscriptionSink } from './subscription-registry.js';
@@ -40,8 +41,10 @@ export class MqttSession {
   private readonly connection: Connection;
   /** While a renewal moves the message stream to a new client. */
   private handover: Handover | undefined;
+  /** With `persist`: what is remembered across page loads for the broker in use. */
+  private memory: Memory | undefined;
 
-  constructor(hooks: SessionHooks = {}) {
+  constructor(private readonly hooks: SessionHooks = {}) {
     this.connection = new Connection({
       hooks,
       message: (client, topic, payload, packet) => {
@@ -126,6 +129,38 @@ export class MqttSession {
     return new Promise((resolve, reject) => {
       this.send({ topic, payload, options, resolve, reject });
     });
+  }
+
+  /**
+   * Remembers the last messages of the listeners that ask for it (`remember`) across page loads,
+   * under `key` (the broker's url without user info); `undefined` stops. What was remembered under
+   * the key is given to those listeners as soon as storage has it, unless live messages came first.
+   */
+  persist(key: string | undefined): void {
+    if (key === this.memory?.url) return;
+    this.memory?.close();
+    const memory =
+      key === undefined
+        ? undefined
+        : new Memory(key, {
+            loaded: () => {
+              if (this.memory === memory) this.registry.recalled();
+            },
+            failed: (error) => this.hooks.error?.(error),
+          });
+    this.memory = memory;
+    this.registry.remembers(memory);
+  }
+
+  /** Writes what is remembered now (the page is being hidden or closed). */
+  keep(): void {
+    void this.memory?.write();
+  }
+
+  /** Forgets what is remembered under `key` (by default the one in use), here and in storage. */
+  forget(key = this.memory?.url): Promise<void> {
+    if (key === undefined) return Promise.resolve();
+    return key === this.memory?.url ? this.memory.forget() : forgetUrl(key);
   }
 
   /** Calls `listener` on every status change. Returns the function that removes it. */

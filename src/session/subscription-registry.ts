@@ -1,6 +1,7 @@
 import type { IPublishPacket, ISubscriptionGrant, ISubscriptionMap } from 'mqtt';
 import { MqttDiagnosticError, subscribeRefused } from './diagnostics.js';
 import { deliver, type DecodeMemo, type Listener, type RawMessage } from './deliver.js';
+import type { Memory } from './memory.js';
 import type { MqttMessage, QoS, SubscribeOptions } from './message.js';
 import { FilterTrie, parseFilter } from './topic.js';
 
@@ -35,6 +36,8 @@ interface Entry {
   sent: QoS | undefined;
   /** The last message per topic received through this filter. */
   readonly last: Map<string, RawMessage>;
+  /** The most remembered messages per topic its listeners want (`remember`); 0: none. */
+  remember: number;
 }
 
 /** What the broker is asked for `entry` at `qos` (the MQTT 5 options of its first listener). */
@@ -62,6 +65,8 @@ export class SubscriptionRegistry {
   private held = false;
   /** The connection that is up; undefined while offline. */
   private sink: SubscriptionSink | undefined;
+  /** What a `persist` connection remembers across page loads. */
+  private memory: Memory | undefined;
 
   /** How many distinct filters are held. */
   get filterCount(): number {
@@ -84,16 +89,26 @@ export class SubscriptionRegistry {
     const listener: Listener = { parsed, onMessage, options, key: `${options.type ?? 'auto'}|${options.path ?? ''}` };
     let entry = this.entries.get(parsed.filter);
     if (!entry) {
-      entry = { filter: parsed.filter, match: parsed.match, listeners: new Set(), sent: undefined, last: new Map() };
+      entry = {
+        filter: parsed.filter,
+        match: parsed.match,
+        listeners: new Set(),
+        sent: undefined,
+        last: new Map(),
+        remember: 0,
+      };
       this.addEntry(entry);
     }
     entry.listeners.add(listener);
+    entry.remember = Math.max(entry.remember, options.remember ?? 0);
     this.markDirty(entry);
-    if (entry.sent !== undefined && entry.last.size > 0) {
-      // The broker will not resend what this filter already received: serve it from the cache.
-      const cached = [...entry.last.values()];
+    // The broker will not resend what this filter already received: serve it from the cache.
+    const cached = entry.sent !== undefined && entry.last.size > 0 ? [...entry.last.values()] : undefined;
+    if (cached || (options.remember && this.memory?.loaded)) {
       queueMicrotask(() => {
-        if (entry.listeners.has(listener)) for (const raw of cached) deliver(listener, raw);
+        if (!entry.listeners.has(listener)) return;
+        this.recall(entry, listener);
+        if (cached) for (const raw of cached) deliver(listener, raw);
       });
     }
     let active = true;
@@ -101,8 +116,27 @@ export class SubscriptionRegistry {
       if (!active) return;
       active = false;
       entry.listeners.delete(listener);
+      if (options.remember) {
+        entry.remember = 0;
+        for (const other of entry.listeners) entry.remember = Math.max(entry.remember, other.options.remember ?? 0);
+      }
       this.markDirty(entry);
     };
+  }
+
+  /**
+   * Remembers what the listeners that ask for it (`remember`) are given, in `memory` (none: nothing
+   * is remembered). Once what it had in storage has come in, every such listener of a topic that
+   * has had no live message yet is given it.
+   */
+  remembers(memory: Memory | undefined): void {
+    this.memory = memory;
+  }
+
+  /** The memory's stored messages came in: each listener that asks for them and has no live message of their topic gets them. */
+  recalled(): void {
+    for (const entry of this.entries.values())
+      if (entry.remember) for (const listener of entry.listeners) this.recall(entry, listener);
   }
 
   /**
@@ -188,8 +222,10 @@ export class SubscriptionRegistry {
     // Decode once per message for each (type, path) that its listeners ask for; the map is only
     // made when a second listener needs it.
     const decoded: DecodeMemo = {};
+    let keep = 0;
     this.trie.match(topic, (entries) => {
       for (const entry of entries) {
+        if (entry.remember > keep) keep = entry.remember;
         const last = entry.last;
         // Most recent last (the oldest topic is dropped first); a filter of one topic just replaces it.
         if (last.size > 1) last.delete(topic);
@@ -198,7 +234,17 @@ export class SubscriptionRegistry {
         for (const listener of entry.listeners) deliver(listener, raw, decoded);
       }
     });
+    if (keep > 0) this.memory?.note(topic, raw, keep);
   };
+
+  /** Gives `listener` the remembered messages of the topics its filter has had no live message of. */
+  private recall(entry: Entry, listener: Listener): void {
+    const count = listener.options.remember;
+    if (!count || !this.memory) return;
+    for (const messages of this.memory.recall(listener.parsed, count)) {
+      if (!entry.last.has(messages[0].topic)) for (const raw of messages) deliver(listener, raw);
+    }
+  }
 
   private markDirty(entry: Entry): void {
     this.dirty.add(entry);
