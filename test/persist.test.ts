@@ -62,7 +62,7 @@ describe('<mqtt-connection persist>', () => {
     return fixture<MqttConnection>(html`
       <mqtt-connection url=${url} ?persist=${attributes.persist} reconnect-period="100" reconnect-max-period="300">
         <mqtt-value topic=${`${prefix}/temperature`} digits="1" unit="°C"></mqtt-value>
-        <mqtt-gauge topic=${`${prefix}/power`} max="3000"></mqtt-gauge>
+        <mqtt-gauge topic=${`${prefix}/power`} max="3000" aria-label="Power"></mqtt-gauge>
         <mqtt-subscribe topic=${`${prefix}/mode`}><span></span></mqtt-subscribe>
         <mqtt-publish topic=${`${prefix}/lamp/set`} state-topic=${`${prefix}/lamp`}>
           <input type="checkbox" aria-label="Lamp" />
@@ -113,6 +113,7 @@ describe('<mqtt-connection persist>', () => {
     expect(subscribe.hasAttribute('stale')).to.be.true;
     // A control shows what the device confirmed: no remembered state.
     expect(conn.querySelector('input')!.checked).to.be.false;
+    await expect(conn).to.be.accessible();
 
     await brokerUrl('persist');
     await connected(conn, 10000);
