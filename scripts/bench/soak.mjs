@@ -54,7 +54,12 @@ const load = () =>
 // Broker, pages, browser, publisher
 
 const broker = await startMosquitto();
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+};
 /** demo/ and dist/ only, as demo/server.mjs serves them; pages point at mosquitto's WebSocket listener. */
 const files = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
