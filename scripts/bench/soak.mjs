@@ -99,6 +99,7 @@ const STATES = [
   () => ['home/fan/state', states % 2 ? 'off' : 'on'],
   () => ['home/dimmer/state', String((states * 5) % 105)],
   () => ['home/thermostat/state', JSON.stringify({ setpoint: 18 + (states % 8), mode: 'heat' })],
+  () => ['home/boiler/state', states % 2 ? 'running' : 'restarting'],
   () => ['home/status', JSON.stringify({ online: true, since: new Date().toISOString(), devices: 9 })],
 ];
 /** The `i`th message: [topic, payload, retain]. */
