@@ -1,6 +1,8 @@
 // npm start: the embedded broker (aedes on ws://localhost:8083/mqtt), simulated devices, and the
 // demo pages served at a printed http://localhost URL. Ctrl-C stops everything.
 //   MQTT_PORT=9001 PORT=8080 npm start     (or: node demo/server.mjs --mqtt-port 9001 --port 8080)
+//   node demo/server.mjs --no-broker       the pages alone, on the same ports, as if the broker were
+//                                          down: a page with `persist` shows its remembered values
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -15,8 +17,15 @@ const arg = (name) => {
 };
 /** The broker port written in the demo pages. */
 const DEMO_MQTT_PORT = 8083;
+const DEMO_HTTP_PORT = 8000;
 const mqttPort = Number(arg('mqtt-port') ?? process.env.MQTT_PORT ?? DEMO_MQTT_PORT);
-const httpPort = Number(arg('port') ?? process.env.PORT ?? 8000);
+const httpPort = Number(arg('port') ?? process.env.PORT ?? DEMO_HTTP_PORT);
+/** Serve the pages only: no broker, no simulated devices (the pages still name the broker's url). */
+const noBroker = process.argv.includes('--no-broker');
+if (noBroker && !(mqttPort > 0)) {
+  console.error('--no-broker needs the port the pages should name: --mqtt-port 8083 (the default) or another.');
+  process.exit(1);
+}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -58,14 +67,14 @@ function serve(req, res) {
     return;
   }
   const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
-  if (extname(file) === '.html' && broker.port !== DEMO_MQTT_PORT) {
+  if (extname(file) === '.html' && brokerPort !== DEMO_MQTT_PORT) {
     // The pages name the default broker port; on another port, they are served pointing at it.
     res
       .writeHead(200, headers)
       .end(
         readFileSync(file, 'utf8').replaceAll(
           `ws://localhost:${DEMO_MQTT_PORT}/mqtt`,
-          `ws://localhost:${broker.port}/mqtt`
+          `ws://localhost:${brokerPort}/mqtt`
         )
       );
     return;
@@ -83,14 +92,16 @@ function listen(server, port) {
 
 let broker;
 try {
-  broker = await startBroker({ port: mqttPort });
+  broker = noBroker ? undefined : await startBroker({ port: mqttPort });
 } catch (error) {
   console.error(
     `Cannot start the MQTT broker on port ${mqttPort}: ${error.message}\nIs another broker running there? Try MQTT_PORT=9001 npm start`
   );
   process.exit(1);
 }
-const stopSimulator = startSimulator(broker.broker);
+/** The broker port the pages name: the broker's, or with --no-broker the one it would have. */
+const brokerPort = broker?.port ?? mqttPort;
+const stopSimulator = broker ? startSimulator(broker.broker) : () => {};
 const http = createServer(serve);
 let port;
 try {
@@ -98,16 +109,35 @@ try {
 } catch {
   port = await listen(http, 0);
   console.log(`  Port ${httpPort} is in use: serving on ${port} instead (PORT=... npm start to choose).`);
+  // Remembered values belong to the page's origin, port included.
+  if (noBroker) console.log(`  Values remembered by the pages on port ${httpPort} do not show on ${port}.`);
 }
 
 const page = `http://localhost:${port}/demo/`;
+// The same ports again, so that the page keeps its origin and its broker url (what `persist` keys by).
+const ports =
+  port === DEMO_HTTP_PORT && brokerPort === DEMO_MQTT_PORT ? '' : ` --port ${port} --mqtt-port ${brokerPort}`;
+const again = `node demo/server.mjs${ports}`;
+const lines = broker
+  ? [
+      `Broker:     ws://localhost:${brokerPort}/mqtt  (aedes, with simulated devices publishing under home/)`,
+      `Remembered values: Ctrl-C, then ${again} --no-broker, and reload the dashboard.`,
+    ]
+  : [
+      `Broker:     ws://localhost:${brokerPort}/mqtt  NOT RUNNING (--no-broker): no broker, no devices`,
+      `The dashboard shows the values it remembered, marked stale. The broker back: Ctrl-C, then ${again}`,
+    ];
+if (brokerPort !== DEMO_MQTT_PORT) {
+  lines.push(
+    `The pages are served pointing at port ${brokerPort}; a copy of them elsewhere still says ${DEMO_MQTT_PORT}.`
+  );
+}
 console.log(`
   mqtt-elements demo
   Dashboard:  ${page}
   Minimal:    ${page}minimal.html
-  Broker:     ws://localhost:${broker.port}/mqtt  (aedes, with simulated devices publishing under home/)
-  Press Ctrl-C to stop.
-${broker.port !== DEMO_MQTT_PORT ? `  The pages are served pointing at port ${broker.port}; a copy of them elsewhere still says ${DEMO_MQTT_PORT}.\n` : ''}`);
+${lines.map((line) => `  ${line}\n`).join('')}  Press Ctrl-C to stop.
+`);
 
 let stopping = false;
 async function stop() {
@@ -115,7 +145,7 @@ async function stop() {
   stopping = true;
   stopSimulator();
   http.closeAllConnections?.();
-  await Promise.all([new Promise((resolve) => http.close(resolve)), broker.close()]);
+  await Promise.all([new Promise((resolve) => http.close(resolve)), broker?.close()]);
   console.log('Stopped.');
   process.exit(0);
 }

@@ -3,6 +3,8 @@
 // - a power meter (every second), which counts what is switched on;
 // - two lamps and a fan that take `on`/`off` on `.../set` and confirm on `.../state`;
 // - a dimmer (0–100) and a thermostat (JSON setpoint and mode) that confirm the same way;
+// - a boiler that takes `restart` on home/boiler/set: it reports `restarting`, heats nothing for a
+//   few seconds, then reports `running`;
 // - a retained status. Devices confirm a command after a short delay, as real ones do.
 
 export const ROOMS = [
@@ -14,6 +16,8 @@ export const ROOMS = [
 /** On/off devices: topic under home/ → watts when on. */
 const SWITCHES = { lamp: 60, 'kitchen-lamp': 40, fan: 35 };
 const CONFIRM_MS = 250;
+/** How long the boiler takes to restart. */
+const RESTART_MS = 3000;
 
 const drift = (value, step, min, max) => Math.min(max, Math.max(min, value + (Math.random() - 0.5) * step));
 const round = (value, digits) => Number(value.toFixed(digits));
@@ -37,14 +41,16 @@ export function startSimulator(broker, { interval = 2000 } = {}) {
   const switches = Object.fromEntries(Object.keys(SWITCHES).map((name) => [name, name === 'lamp' ? 'on' : 'off']));
   let dimmer = 60;
   let thermostat = { setpoint: 21, mode: 'heat' };
+  let boiler = 'running';
   publish(
     'home/status',
-    { online: true, since: new Date().toISOString(), devices: ROOMS.length + Object.keys(SWITCHES).length + 3 },
+    { online: true, since: new Date().toISOString(), devices: ROOMS.length + Object.keys(SWITCHES).length + 4 },
     true
   );
   for (const [name, state] of Object.entries(switches)) publish(`home/${name}/state`, state, true);
   publish('home/dimmer/state', String(dimmer), true);
   publish('home/thermostat/state', thermostat, true);
+  publish('home/boiler/state', boiler, true);
 
   const climate = () => {
     for (const room of ROOMS) {
@@ -64,7 +70,8 @@ export function startSimulator(broker, { interval = 2000 } = {}) {
   let base = 420;
   const power = () => {
     base = drift(base, 60, 150, 1800);
-    let watts = base + (thermostat.mode === 'heat' ? 900 : thermostat.mode === 'eco' ? 500 : 0) + dimmer * 0.6;
+    const heating = boiler !== 'running' ? 0 : thermostat.mode === 'heat' ? 900 : thermostat.mode === 'eco' ? 500 : 0;
+    let watts = base + heating + dimmer * 0.6;
     for (const [name, state] of Object.entries(switches)) if (state === 'on') watts += SWITCHES[name];
     publish('home/power/watts', String(Math.round(watts)), true);
   };
@@ -72,13 +79,15 @@ export function startSimulator(broker, { interval = 2000 } = {}) {
   power();
   const timers = [setInterval(climate, interval), setInterval(power, 1000)];
   const confirming = new Set();
-  const later = (action) => {
+  const later = (action, ms = CONFIRM_MS) => {
     const timer = setTimeout(() => {
       confirming.delete(timer);
       action();
-    }, CONFIRM_MS);
+    }, ms);
     confirming.add(timer);
+    return timer;
   };
+  let restarted;
 
   const onCommand = (packet, done) => {
     const device = packet.topic.split('/')[1];
@@ -97,6 +106,20 @@ export function startSimulator(broker, { interval = 2000 } = {}) {
         later(() => {
           dimmer = clamp(Math.round(level), 0, 100);
           publish('home/dimmer/state', String(dimmer), true);
+        });
+      }
+    } else if (device === 'boiler') {
+      if (text.toLowerCase() === 'restart') {
+        // Confirmed at once with `restarting` (a second restart starts the wait again), `running` after.
+        later(() => {
+          boiler = 'restarting';
+          publish('home/boiler/state', boiler, true);
+          clearTimeout(restarted);
+          confirming.delete(restarted);
+          restarted = later(() => {
+            boiler = 'running';
+            publish('home/boiler/state', boiler, true);
+          }, RESTART_MS);
         });
       }
     } else if (device === 'thermostat') {

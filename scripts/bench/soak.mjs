@@ -54,7 +54,12 @@ const load = () =>
 // Broker, pages, browser, publisher
 
 const broker = await startMosquitto();
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+};
 /** demo/ and dist/ only, as demo/server.mjs serves them; pages point at mosquitto's WebSocket listener. */
 const files = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -94,6 +99,7 @@ const STATES = [
   () => ['home/fan/state', states % 2 ? 'off' : 'on'],
   () => ['home/dimmer/state', String((states * 5) % 105)],
   () => ['home/thermostat/state', JSON.stringify({ setpoint: 18 + (states % 8), mode: 'heat' })],
+  () => ['home/boiler/state', states % 2 ? 'running' : 'restarting'],
   () => ['home/status', JSON.stringify({ online: true, since: new Date().toISOString(), devices: 9 })],
 ];
 /** The `i`th message: [topic, payload, retain]. */

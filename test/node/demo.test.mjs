@@ -1,37 +1,54 @@
 // The demo as a visitor sees it: `node demo/server.mjs` (what npm start runs after the build) on free
 // ports, opened in headless Chromium with real waits (virtual time would not wait for the
-// WebSocket). Checks that values, charts and the log show data rather than placeholders, that a
-// command goes pending and is confirmed by the simulated device, that axe finds no accessibility
-// violation, and saves a screenshot (build/screenshots/demo.png; the README's copy,
-// docs/dashboard.png, is rewritten by npm run screenshot). Needs the build (dist/) and Chromium
-// (CHROME_PATH or /usr/bin/chromium).
+// WebSocket). Checks that values, the gauge, charts and the log show data rather than placeholders,
+// that a command goes pending and is confirmed by the simulated device, that the boiler's restart
+// asks first (Cancel sends nothing), that axe finds no accessibility violation, and saves a
+// screenshot (build/screenshots/demo.png; the README's copy, docs/dashboard.png, is rewritten by npm
+// run screenshot). Then `persist`: the server stopped and started again with --no-broker on the same
+// ports, a reload shows the remembered values as stale, and the broker's return makes them live.
+// Needs the build (dist/) and Chromium (CHROME_PATH or /usr/bin/chromium).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import mqtt from 'mqtt';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 const root = new URL('../../', import.meta.url);
 const SCREENSHOT = new URL('build/screenshots/demo.png', root);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Starts demo/server.mjs with `args`; resolves once it listens, with its dashboard's url and ports. */
+async function startServer(args) {
+  const child = spawn(process.execPath, ['demo/server.mjs', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const out = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('Press Ctrl-C')) resolve(text);
+    });
+    void exited.then((code) => reject(new Error(`demo/server.mjs exited (${code}): ${text}`)));
+  });
+  const dashboard = /Dashboard:\s+(\S+)/.exec(out)[1];
+  const ports = { http: new URL(dashboard).port, mqtt: /Broker:\s+ws:\/\/localhost:(\d+)/.exec(out)[1] };
+  /** Stops it as Ctrl-C does; resolves once it has exited (its ports free again). */
+  const stop = () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return { dashboard, ports, stop };
+}
 let server;
 let browser;
 let dashboard;
 
 before(async () => {
-  server = spawn(process.execPath, ['demo/server.mjs', '--port', '0', '--mqtt-port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  dashboard = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const url = /Dashboard:\s+(\S+)/.exec(out)?.[1];
-      if (url) resolve(url);
-    });
-    server.once('exit', (code) => reject(new Error(`demo/server.mjs exited (${code}): ${out}`)));
-  });
+  server = await startServer(['--port', '0', '--mqtt-port', '0']);
+  dashboard = server.dashboard;
   browser = await puppeteer.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -41,34 +58,48 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  await server?.stop();
 });
 
-/** Opens `path` and returns the page once every value, chart and log shows data. */
-async function openWithData(path, { charts = 0, log = false } = {}) {
-  const page = await browser.newPage();
+/** Whether every value and gauge in the page shows data (a gauge: its value as text, not the placeholder). */
+function everyReadingShown() {
+  const values = [...document.querySelectorAll('mqtt-value')];
+  const gauges = [...document.querySelectorAll('mqtt-gauge')];
+  return (
+    values.length > 0 &&
+    values.every((el) => el.shadowRoot?.querySelector('[part="value"]')?.textContent !== el.placeholder) &&
+    gauges.every((el) => (el.getAttribute('aria-valuetext') ?? '–') !== '–')
+  );
+}
+
+/** What every value and gauge shows, in document order: its text (a gauge's aria-valuetext) and whether stale. */
+function readings() {
+  return [...document.querySelectorAll('mqtt-value, mqtt-gauge')].map((el) => ({
+    topic: el.getAttribute('topic'),
+    text:
+      el.localName === 'mqtt-gauge'
+        ? el.getAttribute('aria-valuetext')
+        : el.shadowRoot?.querySelector('[part="value"]')?.textContent,
+    stale: el.hasAttribute('stale'),
+  }));
+}
+
+/** Opens `path` (of `base`, in `context`) and returns the page once every value, chart and log shows data. */
+async function openWithData(path, { charts = 0, log = false, base = dashboard, context = browser } = {}) {
+  const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'warning' && errors.push(message.text()));
   await page.setViewport({ width: 1280, height: 720 });
-  await page.goto(new URL(path, dashboard).href);
+  await page.goto(new URL(path, base).href);
+  await page.waitForFunction(everyReadingShown, { timeout: 30000, polling: 100 });
   await page.waitForFunction(
     (charts, log) => {
-      const values = [...document.querySelectorAll('mqtt-value')];
-      const shown = values.every(
-        (el) => el.shadowRoot?.querySelector('[part="value"]')?.textContent !== el.placeholder
-      );
       // Six points each (about 10 s), so that the screenshot shows lines rather than dots.
       const plotted =
         [...document.querySelectorAll('mqtt-chart')].filter((el) => el.series?.[0]?.points >= 6).length >= charts;
       const logged = !log || (document.querySelector('mqtt-log')?.size ?? 0) >= 3;
-      return (
-        values.length > 0 &&
-        shown &&
-        plotted &&
-        logged &&
-        document.querySelector('mqtt-connection')?.getAttribute('status') === 'connected'
-      );
+      return plotted && logged && document.querySelector('mqtt-connection')?.getAttribute('status') === 'connected';
     },
     { timeout: 30000, polling: 100 },
     charts,
@@ -87,7 +118,7 @@ async function axeViolations(page, { wcagOnly = false } = {}) {
   }, wcagOnly);
 }
 
-test('the dashboard shows live values, charts and a log, and answers a command', async () => {
+test('the dashboard shows live values, a gauge, charts and a log, and answers a command', async () => {
   const { page, errors } = await openWithData('/demo/', { charts: 4, log: true });
   const texts = await page.evaluate(() =>
     [...document.querySelectorAll('mqtt-value')].map((el) => el.shadowRoot.querySelector('[part="value"]').textContent)
@@ -100,6 +131,13 @@ test('the dashboard shows live values, charts and a log, and answers a command',
     texts.some((text) => /^\d+\.\d$/.test(text)),
     `temperatures have one digit: ${texts.join(' | ')}`
   );
+  // The power meter's dial: a meter showing the reading, within its scale.
+  const gauge = await page.$eval('mqtt-gauge', (el) =>
+    Object.fromEntries(['role', 'aria-valuenow', 'aria-valuemax', 'aria-valuetext'].map((a) => [a, el.getAttribute(a)]))
+  );
+  assert.deepEqual([gauge.role, gauge['aria-valuemax']], ['meter', '3000']);
+  assert.ok(Number(gauge['aria-valuenow']) > 0 && Number(gauge['aria-valuenow']) <= 3000, JSON.stringify(gauge));
+  assert.match(gauge['aria-valuetext'], /^[\d,]+ W$/, 'the watts as shown, with the unit');
 
   // The lamp's state came from its state topic (retained 'on').
   assert.equal(await page.$eval('mqtt-publish[topic="home/lamp/set"] input', (input) => input.checked), true);
@@ -145,6 +183,60 @@ test('the dashboard shows live values, charts and a log, and answers a command',
   await page.close();
 });
 
+test("the boiler's restart asks first, sends nothing on Cancel, and is done only when the boiler says so", async () => {
+  const { page, errors } = await openWithData('/demo/');
+  // What reaches the broker: every command on home/boiler/set.
+  const watcher = await mqtt.connectAsync(`ws://localhost:${server.ports.mqtt}/mqtt`);
+  const sent = [];
+  watcher.on('message', (topic, payload) => sent.push(payload.toString()));
+  await watcher.subscribeAsync('home/boiler/set');
+  try {
+    const boiler = 'mqtt-publish[topic="home/boiler/set"]';
+    const dialog = (boiler) => {
+      const el = document.querySelector(boiler);
+      const open = el.shadowRoot.querySelector('dialog')?.open ?? false;
+      return { open, focused: el.shadowRoot.activeElement?.getAttribute('part') ?? null };
+    };
+    await page.click(`${boiler} button`);
+    assert.deepEqual(await page.evaluate(dialog, boiler), { open: true, focused: 'cancel' }, 'asks, Cancel focused');
+    assert.deepEqual(await axeViolations(page), [], 'no accessibility violations with the question open');
+    await page.click(`${boiler} >>> [part=cancel]`);
+    assert.deepEqual(await page.evaluate(dialog, boiler), { open: false, focused: null }, 'closed by Cancel');
+    await page.click(`${boiler} button`);
+    await page.keyboard.press('Escape');
+    assert.equal((await page.evaluate(dialog, boiler)).open, false, 'closed by Escape');
+    await sleep(600);
+    assert.deepEqual(sent, [], 'Cancel and Escape sent nothing');
+    assert.equal(await page.$eval(boiler, (el) => el.matches(':state(pending)')), false);
+
+    // OK: sent, and pending until the boiler reports on its state topic (OK and the look at once).
+    await page.click(`${boiler} button`);
+    const pendingAfterOk = await page.$eval(boiler, async (el) => {
+      el.shadowRoot.querySelector('[part=ok]').click();
+      await new Promise((resolve) => setTimeout(resolve)); // the answer reaches the element in a microtask
+      return el.matches(':state(pending)');
+    });
+    assert.equal(pendingAfterOk, true, 'pending after OK');
+    await page.waitForFunction(
+      (boiler) => !document.querySelector(boiler).matches(':state(pending)'),
+      { timeout: 3000 },
+      boiler
+    );
+    const confirmed = await page.$eval(boiler, (el) => ({ state: el.state, timeout: el.matches(':state(timeout)') }));
+    assert.deepEqual(confirmed, { state: 'restarting', timeout: false }, 'confirmed by the boiler');
+    // The page shows the boiler's state as it reports it: restarting, then running.
+    const shows = (text) => `document.querySelector('mqtt-value[topic="home/boiler/state"]')
+      .shadowRoot.querySelector('[part=value]').textContent === '${text}'`;
+    await page.waitForFunction(shows('restarting'), { timeout: 1000 });
+    await page.waitForFunction(shows('running'), { timeout: 6000 });
+    assert.deepEqual(sent, ['restart'], 'one command, after OK');
+    assert.deepEqual(errors, []);
+  } finally {
+    await watcher.endAsync();
+    await page.close();
+  }
+});
+
 test('the minimal page from the README shows values and the lamp', async () => {
   const { page, errors } = await openWithData('/demo/minimal.html');
   assert.equal(await page.$eval('mqtt-publish input', (input) => input.checked), true);
@@ -165,3 +257,49 @@ test('the README shows the demo pages as they are', () => {
   const dedented = markup[0].replace(new RegExp(`^${markup[1]}`, 'gm'), '');
   assert.ok(blocks.includes(`${dedented}\n`), 'README quotes the markup of demo/index.html');
 });
+
+test(
+  'reload with the broker stopped shows remembered values as stale, then live ones',
+  { timeout: 120000 },
+  async () => {
+    // A server of its own on new ports: a new origin, so nothing remembered from the other tests.
+    let demo = await startServer(['--port', '0', '--mqtt-port', '0']);
+    const ports = ['--port', demo.ports.http, '--mqtt-port', demo.ports.mqtt];
+    const context = await browser.createBrowserContext();
+    try {
+      const { page } = await openWithData('/demo/', { base: demo.dashboard, context });
+      const url = await page.$eval('mqtt-connection', (el) => el.getAttribute('url'));
+      await sleep(2000); // persist writes in batches
+      await demo.stop();
+      await page.waitForFunction(
+        () => document.querySelector('mqtt-connection').getAttribute('status') !== 'connected'
+      );
+      // What the page showed last: what it should remember (given a moment to write it).
+      const last = await page.evaluate(readings);
+      await sleep(1500);
+
+      demo = await startServer([...ports, '--no-broker']);
+      assert.equal(demo.dashboard, new URL('/demo/', page.url()).href, 'the same origin');
+      await page.reload();
+      assert.equal(await page.$eval('mqtt-connection', (el) => el.getAttribute('url')), url, 'the same broker url');
+      const remembered = last.map((reading) => ({ ...reading, stale: true }));
+      const shown = `JSON.stringify((${readings})()) === ${JSON.stringify(JSON.stringify(remembered))}`;
+      await page.waitForFunction(shown, { timeout: 10000 }).catch(() => {}); // then compared, to say what differs
+      assert.deepEqual(await page.evaluate(readings), remembered, 'the remembered values, marked stale');
+      assert.notEqual(await page.$eval('mqtt-connection', (el) => el.getAttribute('status')), 'connected');
+
+      await demo.stop();
+      demo = await startServer(ports);
+      // The page reconnects by itself (its back-off is at most a few seconds this early).
+      await page.waitForFunction(
+        () =>
+          document.querySelector('mqtt-connection').getAttribute('status') === 'connected' &&
+          !document.querySelector('mqtt-value[stale], mqtt-gauge[stale]'),
+        { timeout: 45000, polling: 200 }
+      );
+    } finally {
+      await context.close();
+      await demo.stop();
+    }
+  }
+);
