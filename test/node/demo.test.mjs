@@ -287,6 +287,10 @@ test(
       await page.waitForFunction(shown, { timeout: 10000 }).catch(() => {}); // then compared, to say what differs
       assert.deepEqual(await page.evaluate(readings), remembered, 'the remembered values, marked stale');
       assert.notEqual(await page.$eval('mqtt-connection', (el) => el.getAttribute('status')), 'connected');
+      // The charts draw the history they remembered.
+      const points = await page.$$eval('mqtt-chart', (charts) => charts.map((chart) => chart.series[0]?.points ?? 0));
+      assert.ok(points.length > 0 && points.every((n) => n > 0), `chart points after the reload: ${points}`);
+      await page.screenshot({ path: new URL('build/screenshots/demo-stale.png', root).pathname, fullPage: true });
 
       await demo.stop();
       demo = await startServer(ports);
