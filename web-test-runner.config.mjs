@@ -155,6 +155,13 @@ function brokerPlugin() {
         }, payload?.ms ?? 300);
         return true;
       }
+      if (command === 'page-dblclick') {
+        // A real double-click at `position` (CSS px): two clicks the second of which has clickCount 2,
+        // as Chromium's own input makes a `dblclick` (sendMouse's clicks each have clickCount 1).
+        const [x, y] = payload.position;
+        await session.browser.getPage(session.id).mouse.click(x, y, { count: 2 });
+        return true;
+      }
       const run = commands[command];
       return run ? await run(payload) : undefined;
     },

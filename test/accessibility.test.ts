@@ -1,5 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
+import '../src/chart.js';
+import type { MqttChart } from '../src/chart.js';
 import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
 import { brokerPublish, connected, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
@@ -95,6 +97,34 @@ describe('accessibility', () => {
     expect([gauge.getAttribute('aria-valuemin'), gauge.getAttribute('aria-valuemax')]).to.deep.equal(['0', '100']);
     // The drawing is not read a second time: the meter's value text says it all.
     expect(gauge.shadowRoot!.querySelector('svg')!.getAttribute('aria-hidden')).to.equal('true');
+  });
+
+  it('<mqtt-chart> zoomed: a focusable image whose name says the times shown and how to go back; axe passes', async () => {
+    const topic = uniqueTopic('a11y-chart');
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <section id="chart" aria-label="Charts">
+          <mqtt-chart topic=${topic} unit="°C" locale="en-GB"></mqtt-chart>
+        </section>
+      </mqtt-connection>`
+    );
+    const chart = conn.querySelector<MqttChart>('mqtt-chart')!;
+    await subscriptionsAtBroker(topic, 1);
+    await brokerPublish({ topic, payload: '21.5' });
+    await waitUntil(() => chart.series[0]?.points === 1, 'no point');
+    // 12:00:00 to 12:00:30 UTC, written in the page's time zone.
+    const from = Date.UTC(2026, 0, 15, 12, 0, 0);
+    const time = (ms: number) => new Date(ms).toLocaleTimeString('en-GB');
+    chart.zoomTo(from, from + 30_000);
+    const named = `zoomed to ${time(from)} – ${time(from + 30_000)}`;
+    const part = chart.shadowRoot!.querySelector('[part=chart]')!;
+    await waitUntil(() => part.getAttribute('aria-label')!.includes(named), 'not named', { timeout: 3000 });
+    // As a screen reader is given it.
+    const img = find(await tree('#chart'), (n) => n.role === 'image');
+    expect(img?.name).to.contain(named).and.contain('21.5 °C').and.contain('Escape goes back to live');
+    expect(chart.shadowRoot!.querySelector('[part=chart]')!.getAttribute('tabindex')).to.equal('0');
+    await expect(chart).to.be.accessible();
+    await expect(conn).to.be.accessible();
   });
 
   it('<mqtt-publish>: wrapped controls keep their labels, roles and states; the page passes axe', async () => {

@@ -35,6 +35,7 @@ function settings(overrides: Partial<ChartSettings> = {}): ChartSettings {
     formatTime: (ms, seconds) => `${seconds ? 's' : 'm'}@${ms}`,
     xRange: () => [100, 400],
     rangeNum: uPlot.rangeNum,
+    zoom: () => {},
     ...overrides,
   };
 }

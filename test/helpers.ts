@@ -118,6 +118,11 @@ export async function goOfflineFor(ms: number): Promise<void> {
   await executeServerCommand('page-offline', { ms });
 }
 
+/** A real double-click at `[x, y]` (CSS px in the page): Chromium's input makes the `dblclick`. */
+export async function doubleClick(position: [number, number]): Promise<void> {
+  await executeServerCommand('page-dblclick', { position });
+}
+
 /** The `main` broker at `/mqtt` on the test page's own origin (allowed by `connect-src 'self'`). */
 export function sameOriginBrokerUrl(): string {
   return `ws://${location.host}/mqtt`;

@@ -64,6 +64,11 @@ export interface ChartSettings extends SeriesLook {
   readonly xRange: () => [number, number];
   /** uPlot's `rangeNum`, for the y axis that follows the data. */
   readonly rangeNum: RangeNum;
+  /**
+   * Zooms the time axis to the span a drag across the plot selected (ms since the epoch), or back
+   * to live (`undefined`) on a double-click.
+   */
+  readonly zoom: (view: [from: number, to: number] | undefined) => void;
 }
 
 /** Whether a topic filter has wildcards, so that the chart may draw several series. */
@@ -189,7 +194,26 @@ export function chartOptions(settings: ChartSettings): uPlot.Options {
     // Each series' label and latest value (under the pointer, the value there). A filter without
     // wildcards has one series whose label is the topic the page already names: no legend.
     legend: { live: true, show: hasWildcards(settings.topic) },
-    cursor: { drag: { x: false, y: false } },
+    // A drag on x (of 5 px at least: a click is no drag) selects a span; the element zooms to it.
+    cursor: {
+      drag: { x: true, y: false, setScale: false, dist: 5 },
+      // A double-click goes back to live (in place of uPlot's own, which would fit the data).
+      bind: {
+        dblclick: () => (event) => {
+          if (event.button === 0) settings.zoom(undefined);
+          return null;
+        },
+      },
+    },
+    hooks: {
+      setSelect: [
+        (self) => {
+          const { left, width } = self.select;
+          if (width > 0) settings.zoom([self.posToVal(left, 'x') * 1000, self.posToVal(left + width, 'x') * 1000]);
+          self.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        },
+      ],
+    },
     scales: {
       x: { time: true, range: () => settings.xRange() },
       y: {

@@ -19,6 +19,11 @@ export default css`
     overflow: hidden;
     color: var(--mqtt-chart-text, inherit);
   }
+  /* Inside the box, which clips nothing of it. */
+  [part='chart']:focus-visible {
+    outline: 2px solid currentColor;
+    outline-offset: -2px;
+  }
   /* The rules of uPlot's stylesheet that this chart needs. */
   .uplot,
   .uplot *,
@@ -120,8 +125,12 @@ export default css`
     will-change: transform;
     background-clip: padding-box !important;
   }
+  .u-select {
+    position: absolute;
+    pointer-events: none;
+    background: rgba(128, 128, 128, 0.25);
+  }
   .u-axis.u-off,
-  .u-select,
   .u-cursor-x.u-off,
   .u-cursor-y.u-off,
   .u-cursor-pt.u-off {

@@ -9,6 +9,7 @@ import { SeriesSet, type ChartSeries } from '../chart/series.js';
 export type { ChartSeries } from '../chart/series.js';
 import { MAX_POINTS_RULE, validRange, WINDOW_RULE } from '../chart/settings.js';
 import { chartSummary, notANumber, toNumber, tooManySeries } from '../chart/values.js';
+import { ChartZoom } from '../chart/zoom.js';
 import { numbersFromStrings } from '../controllers/numbers.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { checkDigits, checkLocale, checkNumber } from '../controllers/settings.js';
@@ -45,6 +46,12 @@ const LABEL_EVERY_MS = 1000;
  * follows its container's size. Payloads that are not numbers are reported and skipped;
  * `true`/`false` are drawn as 1/0. Labels are set as text, never as HTML.
  *
+ * Zoom: a drag across the plot zooms the time axis to the span dragged over, which it then shows
+ * exactly, no longer sliding with the clock (points keep arriving; those in view are drawn and kept);
+ * a double-click goes back to live. Keys, on the focused `chart` part: `+` or `=` halves the span
+ * around its middle (zooming in from live), `-` doubles it (live again once it would span the
+ * window), `ArrowLeft`/`ArrowRight` move it by a quarter, `Escape`, `0` or `Home` go back to live.
+ *
  * It has an entry of its own, so that pages without charts do not load uPlot: `mqtt-elements/chart`
  * from npm (which defines the other elements too), or `dist/mqtt-elements-chart.min.js` next to the
  * CDN bundle.
@@ -52,7 +59,7 @@ const LABEL_EVERY_MS = 1000;
  * @tag mqtt-chart
  * @summary A live time series of a topic's values (one line per matching topic).
  *
- * @csspart chart - The chart (`role="img"`, with an `aria-label` that sums up the series and their latest values).
+ * @csspart chart - The chart (`role="img"`, focusable for the zoom keys, with an `aria-label` that sums up the series and their latest values, and the zoom).
  *
  * @cssproperty --mqtt-chart-color-1 - Colour of the 1st series (and `-2` ... `-8` for the next ones; they repeat after 8). Default: a colour-blind-friendly palette.
  * @cssproperty --mqtt-chart-grid - Colour of the grid lines and ticks. Default: translucent grey.
@@ -109,12 +116,12 @@ export class MqttChart extends MqttSubscriberElement {
    */
   private localeNow: string | undefined;
   private range: [number | undefined, number | undefined] = [undefined, undefined];
-  /** The x axis's span, seconds. */
-  private xRange: [number, number] = [0, 1];
   /** The most points kept per series (valid `max-points`): as many are remembered with `persist`. */
   private capacity = DEFAULT_MAX_POINTS;
   /** Whether the last point came from a `persist` connection's memory (the lines break before the next live one). */
   private fromMemory = false;
+  /** The time axis's span: the zoom's view, or live. A change draws again (which rewrites the label too). */
+  private readonly zoom = new ChartZoom(this, () => this.scheduleFrame());
 
   constructor() {
     super();
@@ -135,6 +142,21 @@ export class MqttChart extends MqttSubscriberElement {
   /** The series drawn, in the order their topics first sent a number: topic, label, points kept and latest value. @readonly */
   get series(): ChartSeries[] {
     return this.data.list.map(({ topic, label, ring }) => ({ topic, label, points: ring.length, latest: ring.last() }));
+  }
+
+  /** Whether the time axis is zoomed (by a drag, the keys or `zoomTo`), not live; reflected as the `zoomed` attribute. */
+  get zoomed(): boolean {
+    return this.zoom.view !== undefined;
+  }
+
+  /** Zooms the time axis to `from` ... `to` (ms since the epoch), as a drag does; ignored unless `from < to`. */
+  zoomTo(from: number, to: number): void {
+    this.zoom.set([from, to]);
+  }
+
+  /** Back to live, as a double-click does: the time axis slides with the clock again. */
+  resetZoom(): void {
+    this.zoom.set(undefined);
   }
 
   override connectedCallback(): void {
@@ -171,7 +193,8 @@ export class MqttChart extends MqttSubscriberElement {
 
   protected override render() {
     this.localeNow = elementLocale(this, this.localeShown);
-    return html`<div part="chart" role="img" aria-label=${this.summary()}></div>`;
+    const { key } = this.zoom;
+    return html`<div part="chart" role="img" tabindex="0" aria-label=${this.summary()} @keydown=${key}></div>`;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -217,11 +240,11 @@ export class MqttChart extends MqttSubscriberElement {
     if (!this.isConnected || !this.hasUpdated) return;
     this.localeNow = elementLocale(this, this.localeShown);
     const now = Date.now();
-    this.data.dropBefore(now - this.windowMs);
+    // While zoomed, the points in view stay (within max-points) even once older than the window.
+    this.data.dropBefore(Math.min(now - this.windowMs, this.zoom.view?.[0] ?? now));
     const columns = this.data.aligned() as uPlot.AlignedData;
     const oldest = columns[0]?.[0];
-    const [start, end] = timeSpan(now, this.windowMs, oldest === undefined ? undefined : oldest * 1000);
-    this.xRange = [start / 1000, end / 1000];
+    this.zoom.live = timeSpan(now, this.windowMs, oldest === undefined ? undefined : oldest * 1000);
     const labels = this.data.list.map((series) => series.label);
     const series = (label: string, i: number) => seriesOptions(label, i, this.look());
     this.chart.draw(columns, labels, this.rebuild, () => this.options(), series);
@@ -258,8 +281,9 @@ export class MqttChart extends MqttSubscriberElement {
       topic: this.topic,
       labels: this.data.list.map((series) => series.label),
       formatTime: (ms, seconds) => timeFormat(this.localeNow, seconds ? 'seconds' : 'minutes').format(ms),
-      xRange: () => this.xRange,
+      xRange: () => this.zoom.seconds(),
       rangeNum: uPlot.rangeNum,
+      zoom: (view) => this.zoom.set(view),
     });
   }
 
@@ -276,10 +300,11 @@ export class MqttChart extends MqttSubscriberElement {
     };
   }
 
-  /** What the `chart` part says to assistive technology: the filter, the series and their latest values. */
+  /** What the `chart` part says to assistive technology: the filter, the series and their latest values, the zoom. */
   private summary(): string {
     const format = this.valueFormat();
-    return chartSummary(this.topic, this.series, (value) => valueWithUnit(format, value));
+    const zoom = this.zoom.note(timeFormat(this.localeNow, 'seconds'));
+    return `${chartSummary(this.topic, this.series, (value) => valueWithUnit(format, value))}; ${zoom}`;
   }
 }
 
