@@ -1,5 +1,6 @@
 import { ContextRoot } from '@lit/context';
 import { MqttConnection } from './elements/mqtt-connection.js';
+import { MqttDiscovery } from './elements/mqtt-discovery.js';
 import { MqttGauge } from './elements/mqtt-gauge.js';
 import { MqttLog } from './elements/mqtt-log.js';
 import { MqttPublish } from './elements/mqtt-publish.js';
@@ -14,6 +15,7 @@ export const elements = {
   'mqtt-value': MqttValue,
   'mqtt-gauge': MqttGauge,
   'mqtt-log': MqttLog,
+  'mqtt-discovery': MqttDiscovery,
 } as const;
 
 let contextRoot: ContextRoot | undefined;

@@ -138,6 +138,21 @@ describe('<mqtt-value>', () => {
     await waitUntil(() => shown(el) === '0');
   });
 
+  it('shows what transform makes of each value, then its map and digits; a transform that throws is reported', async () => {
+    const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} digits="1" map='{"off":"Off"}'></mqtt-value>`);
+    el.transform = (celsius) => (typeof celsius === 'number' ? (celsius * 9) / 5 + 32 : String(celsius).toLowerCase());
+    await brokerPublish({ topic, payload: '21.5' });
+    await waitUntil(() => shown(el) === '70.7', `shows ${shown(el)}`);
+    await brokerPublish({ topic, payload: 'OFF' });
+    await waitUntil(() => shown(el) === 'Off', `shows ${shown(el)}`);
+    const error = oneEvent(el, 'mqtt-error');
+    el.transform = () => {
+      throw new Error('broken transform');
+    };
+    expect((await error).detail.error.message).to.equal('broken transform');
+    expect(shown(el)).to.equal('OFF');
+  });
+
   it('reflects level against low and high', async () => {
     const { topic, el } = await mount((t) => html`<mqtt-value topic=${t} low="18" high="26"></mqtt-value>`);
     expect(el.hasAttribute('level')).to.be.false;

@@ -79,6 +79,12 @@ export class MqttValue extends MqttSubscriberElement {
   /** JSON object from value to label, such as `{"1":"On","0":"Off"}`. */
   @property() map?: string;
 
+  /**
+   * For code: a function applied to each value before it is shown (then `map`, `digits` and `unit`
+   * apply), such as `(celsius) => (celsius * 9) / 5 + 32`. One that throws shows the value as it came.
+   */
+  @property({ attribute: false }) transform?: (value: unknown) => unknown;
+
   /** Below this number, `level` is `low`. */
   @property({ type: Number }) low?: number;
 
@@ -210,7 +216,13 @@ export class MqttValue extends MqttSubscriberElement {
     return this.reporter.check('map', problem) ? (parsed as Record<string, unknown> | undefined) : undefined;
   }
 
-  private format(value: unknown): string {
+  private format(given: unknown): string {
+    let value = given;
+    try {
+      if (this.transform) value = this.transform(given);
+    } catch (error) {
+      this.reporter.report(error, 'transform');
+    }
     const labels = this.labels;
     const key = String(value);
     if (labels && Object.hasOwn(labels, key)) return String(labels[key]);

@@ -22,6 +22,7 @@ test('every element of the manifest is in both files, with its attributes and ev
   assert.deepEqual(elements.map((e) => e.tagName).sort(), [
     'mqtt-chart',
     'mqtt-connection',
+    'mqtt-discovery',
     'mqtt-gauge',
     'mqtt-log',
     'mqtt-publish',

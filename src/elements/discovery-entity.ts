@@ -1,0 +1,138 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { DiscoveryEntity } from '../discovery/config.js';
+import { applyTemplate } from '../discovery/template.js';
+
+/**
+ * How `<mqtt-discovery>` shows each component, with the kit's own elements: every string from a
+ * config goes in as text or as an attribute value, never as HTML.
+ */
+
+/** Words for a binary sensor's two states, by `device_class`, as Home Assistant shows them. */
+const BINARY_WORDS: Record<string, [string, string]> = {
+  battery: ['Low', 'Normal'],
+  connectivity: ['Connected', 'Disconnected'],
+  door: ['Open', 'Closed'],
+  garage_door: ['Open', 'Closed'],
+  lock: ['Unlocked', 'Locked'],
+  moisture: ['Wet', 'Dry'],
+  motion: ['Detected', 'Clear'],
+  occupancy: ['Detected', 'Clear'],
+  opening: ['Open', 'Closed'],
+  presence: ['Home', 'Away'],
+  problem: ['Problem', 'OK'],
+  smoke: ['Detected', 'Clear'],
+  window: ['Open', 'Closed'],
+};
+
+/** The entity's name, else its device's, else what its config topic calls it. */
+export function entityName(entity: DiscoveryEntity): string {
+  return entity.name ?? entity.device.name ?? entity.configTopic.split('/').slice(-2, -1)[0];
+}
+
+/**
+ * The path a template reads, the digits to show (its `round(n)`, else the config's precision) and
+ * what it does to the value (`float`, `int`, text filters). A template the kit cannot read: the raw value.
+ */
+function reading(entity: DiscoveryEntity): { path?: string; digits?: number; transform?: (value: unknown) => unknown } {
+  const template = entity.template ?? undefined;
+  const digits = template?.digits ?? (template?.number === 'int' ? undefined : entity.precision);
+  const transform =
+    template && (template.number || template.text) ? (value: unknown) => applyTemplate(template, value) : undefined;
+  return { path: template?.path, digits, transform };
+}
+
+/** The control or value of one entity. */
+export function entityView(entity: DiscoveryEntity, name: string): TemplateResult {
+  const { path, digits, transform } = reading(entity);
+  const state = entity.stateTopic;
+  switch (entity.component) {
+    case 'sensor':
+      return html`<mqtt-value
+        part="reading"
+        topic=${ifDefined(state)}
+        path=${ifDefined(path)}
+        digits=${ifDefined(digits)}
+        unit=${ifDefined(entity.unit)}
+        .transform=${transform}
+      ></mqtt-value>`;
+    case 'binary_sensor': {
+      const [on, off] = BINARY_WORDS[entity.deviceClass ?? ''] ?? ['On', 'Off'];
+      return html`<mqtt-value
+        part="reading"
+        topic=${ifDefined(state)}
+        path=${ifDefined(path)}
+        map=${JSON.stringify({ [entity.payloadOn]: on, [entity.payloadOff]: off })}
+      ></mqtt-value>`;
+    }
+    case 'switch':
+    case 'light':
+    case 'fan': {
+      const json = entity.component === 'light' && entity.schema === 'json';
+      return html`<mqtt-publish
+        part="control"
+        topic=${ifDefined(entity.commandTopic)}
+        state-topic=${ifDefined(state)}
+        state-path=${ifDefined(json ? 'state' : path)}
+        type=${json ? 'json' : 'text'}
+        payload=${ifDefined(json ? '{"state": {value}}' : undefined)}
+        payload-on=${entity.payloadOn}
+        payload-off=${entity.payloadOff}
+        qos=${entity.qos}
+        ?retain=${entity.retain}
+        ><input type="checkbox" role="switch" aria-label=${name}
+      /></mqtt-publish>`;
+    }
+    case 'number': {
+      const box = entity.mode === 'box';
+      return html`<mqtt-publish
+          part="control"
+          topic=${ifDefined(entity.commandTopic)}
+          state-topic=${ifDefined(state)}
+          state-path=${ifDefined(path)}
+          type="text"
+          qos=${entity.qos}
+          ?retain=${entity.retain}
+          ><input
+            type=${box ? 'number' : 'range'}
+            min=${entity.min}
+            max=${entity.max}
+            step=${entity.step}
+            aria-label=${name}
+        /></mqtt-publish>
+        ${
+          box || !state
+            ? nothing
+            : html`<mqtt-value
+                part="reading"
+                topic=${state}
+                path=${ifDefined(path)}
+                unit=${ifDefined(entity.unit)}
+              ></mqtt-value>`
+        }`;
+    }
+    case 'select':
+      return html`<mqtt-publish
+        part="control"
+        topic=${ifDefined(entity.commandTopic)}
+        state-topic=${ifDefined(state)}
+        state-path=${ifDefined(path)}
+        type="text"
+        qos=${entity.qos}
+        ?retain=${entity.retain}
+        ><select aria-label=${name}>
+          ${entity.options.map((option) => html`<option .value=${option}>${option}</option>`)}
+        </select></mqtt-publish
+      >`;
+    case 'button':
+      return html`<mqtt-publish
+        part="control"
+        topic=${ifDefined(entity.commandTopic)}
+        payload=${entity.payloadPress}
+        type="text"
+        qos=${entity.qos}
+        ?retain=${entity.retain}
+        ><button type="button">${entity.name ? 'Press' : name}</button></mqtt-publish
+      >`;
+  }
+}
