@@ -5,6 +5,7 @@
 // - dist/mqtt-elements-chart.min.js: the `<mqtt-chart>` add-on (uPlot + the element), which takes
 //   lit and the kit from `./mqtt-elements.min.js` next to it: one copy of lit and of the kit on a
 //   page that loads both files, and loading the add-on alone loads the main bundle too;
+// - dist/mqtt-elements-discovery.min.js: the `<mqtt-discovery>` add-on, made the same way;
 // - build/kit.min.js: the kit's own code alone (lit and mqtt left out), only to measure its size.
 // All print their minified and gzip sizes.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -40,14 +41,16 @@ function mqttAlone() {
   };
 }
 
-/** What the chart add-on imports from the main CDN bundle, besides the kit's public exports. */
+/** What the add-ons import from the main CDN bundle, besides the kit's public exports. */
 const SHARED = {
-  lit: ['LitElement', 'css', 'html'],
+  lit: ['LitElement', 'css', 'html', 'nothing'],
   tslib: ['__decorate'],
   'lit/decorators.js': ['property'],
   './dist/elements/subscriber-element.js': ['MqttSubscriberElement'],
   './dist/controllers/numbers.js': ['numbersFromStrings'],
   './dist/controllers/session-controller.js': ['SessionController'],
+  './dist/controllers/subscription-controller.js': ['SubscriptionController'],
+  './dist/controllers/error-reporter.js': ['ErrorReporter'],
   './dist/session/codec.js': ['valueText'],
   './dist/controllers/settings.js': ['checkDigits', 'checkLocale', 'checkNumber', 'positive', 'wholeNumber'],
   './dist/dom/lang.js': ['elementLocale'],
@@ -77,16 +80,14 @@ function mainEntry() {
 }
 
 /**
- * For the chart add-on: lit and every kit module outside the chart's own files come from the main
- * bundle. Fails the build if the add-on imports a name that the main bundle does not export.
+ * For an add-on (the chart, discovery): lit and every kit module outside the add-on's own files
+ * (`files`, paths under dist/; a path ending in `/` is a folder) come from the main bundle. Fails
+ * the build if the add-on imports a name that the main bundle does not export.
  */
-function sharedWithMain() {
+function sharedWithMain(name, files) {
   const own = (id) =>
     !id.startsWith(dist) ||
-    id === `${dist}chart.js` ||
-    id.startsWith(`${dist}chart/`) ||
-    id === `${dist}elements/mqtt-chart.js` ||
-    id === `${dist}elements/mqtt-chart.styles.js`;
+    files.some((file) => (file.endsWith('/') ? id.startsWith(dist + file) : id === dist + file));
   return {
     name: 'shared-with-main',
     async resolveId(source, importer, options) {
@@ -96,7 +97,7 @@ function sharedWithMain() {
       return resolved && !own(resolved.id) ? { id: MAIN, external: true } : null;
     },
     generateBundle(_options, bundle) {
-      if (!mainExports) this.error('the main bundle must be built before the chart add-on');
+      if (!mainExports) this.error(`the main bundle must be built before the ${name} add-on`);
       for (const chunk of Object.values(bundle)) {
         const missing = (
           chunk.importedBindings?.[MAIN] ??
@@ -105,7 +106,7 @@ function sharedWithMain() {
         ).filter((name) => !mainExports.has(name));
         if (missing.length)
           this.error(
-            `the chart add-on imports ${missing.join(', ')}, which dist/mqtt-elements.min.js does not export: add them to SHARED in rollup.config.mjs`
+            `the ${name} add-on imports ${missing.join(', ')}, which dist/mqtt-elements.min.js does not export: add them to SHARED in rollup.config.mjs`
           );
       }
     },
@@ -135,10 +136,31 @@ export default [
       paths: { [MAIN]: './mqtt-elements.min.js' },
     },
     plugins: [
-      sharedWithMain(),
+      sharedWithMain('chart', ['chart.js', 'chart/', 'elements/mqtt-chart.js', 'elements/mqtt-chart.styles.js']),
       nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
       minify,
       sizes('CDN chart add-on (uPlot + chart)'),
+    ],
+  },
+  {
+    input: 'dist/discovery.js',
+    output: {
+      file: 'dist/mqtt-elements-discovery.min.js',
+      format: 'es',
+      sourcemap: true,
+      paths: { [MAIN]: './mqtt-elements.min.js' },
+    },
+    plugins: [
+      sharedWithMain('discovery', [
+        'discovery.js',
+        'discovery/',
+        'elements/mqtt-discovery.js',
+        'elements/discovery-entity.js',
+        'controllers/topic-set-controller.js',
+      ]),
+      nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+      minify,
+      sizes('CDN discovery add-on'),
     ],
   },
   {

@@ -32,6 +32,10 @@ for (const needed of [
   'dist/chart.d.ts',
   'dist/chart-react.js',
   'dist/mqtt-elements-chart.min.js',
+  'dist/discovery.js',
+  'dist/discovery.d.ts',
+  'dist/discovery-react.js',
+  'dist/mqtt-elements-discovery.min.js',
   'dist/react.js',
   'dist/react.d.ts',
   'dist/jsx.d.ts',
@@ -88,11 +92,13 @@ const resolved = run(
   [
     '--input-type=module',
     '-e',
-    `for (const entry of ['mqtt-elements', 'mqtt-elements/chart', 'mqtt-elements/chart/react', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/mqtt-elements-chart.min.js', 'mqtt-elements/custom-elements.json'])
+    `for (const entry of ['mqtt-elements', 'mqtt-elements/chart', 'mqtt-elements/chart/react', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/mqtt-elements-chart.min.js', 'mqtt-elements/discovery', 'mqtt-elements/discovery/react', 'mqtt-elements/mqtt-elements-discovery.min.js', 'mqtt-elements/custom-elements.json'])
        console.log(import.meta.resolve(entry));
      const kit = await import('mqtt-elements');
      const { MqttChart } = await import('mqtt-elements/chart');
      if (typeof MqttChart !== 'function') throw new Error('mqtt-elements/chart exports no MqttChart');
+     const { MqttDiscovery } = await import('mqtt-elements/discovery');
+     if (typeof MqttDiscovery !== 'function') throw new Error('mqtt-elements/discovery exports no MqttDiscovery');
      const { MqttValue } = await import('mqtt-elements/react');
      const { createElement } = await import('react');
      const { renderToString } = await import('react-dom/server');
@@ -103,12 +109,12 @@ const resolved = run(
   .trim()
   .split('\n');
 check(
-  resolved.length === 10 && resolved.slice(0, 9).every((url) => url.includes('/node_modules/mqtt-elements/')),
+  resolved.length === 13 && resolved.slice(0, 12).every((url) => url.includes('/node_modules/mqtt-elements/')),
   `exports did not resolve: ${resolved.join(' ')}`
 );
 check(
-  resolved[9] === 'function <mqtt-value></mqtt-value>',
-  `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[6]}`
+  resolved[12] === 'function <mqtt-value></mqtt-value>',
+  `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[12]}`
 );
 
 // The types resolve for a TypeScript user, with the package's own .d.ts files.
@@ -124,6 +130,11 @@ export const series: ChartSeries[] = chart.series;
 import { MqttChart as MqttChartComponent } from 'mqtt-elements/chart/react';
 export const wrappedChart = <MqttChartComponent topic="home/+room/temperature" maxPoints={500} onMqttError={(event) => event.detail.hint} />;
 export const rawChart = <mqtt-chart topic="a" max-points="500" window={60} />;
+import { MqttDiscovery, type DeviceCard } from 'mqtt-elements/discovery';
+export const cards: DeviceCard[] = (document.createElement('mqtt-discovery') satisfies MqttDiscovery).cards;
+import { MqttDiscovery as MqttDiscoveryComponent } from 'mqtt-elements/discovery/react';
+export const wrappedDiscovery = <MqttDiscoveryComponent prefix="homeassistant" components="sensor switch" />;
+export const rawDiscovery = <mqtt-discovery prefix="zigbee" devices="Kitchen plug" />;
 const el: MqttConnection = document.createElement('mqtt-connection');
 el.addEventListener('mqtt-message', (event) => event.detail.topic satisfies string);
 export const message: MqttMessage | undefined = document.createElement('mqtt-value').message;

@@ -35,19 +35,26 @@ const BUDGET_KB = {
   // Issue 15's `persist` (IndexedDB: the store with its bounds kept in one transaction across tabs,
   // the memory of each topic's last messages and a chart's history, its failure reported once; the
   // registry giving remembered messages before live ones; `stale` for them) cost 1.6 KB (26.9 -> 28.5).
-  kit: 28.6, // build/kit.min.js: the kit's own code, lit and mqtt left out
-  overMqtt: 27.0, // dist/mqtt-elements.min.js minus MQTT.js's browser build
+  // `transform` on <mqtt-value> (what a discovery template does to a value, or a script's own) 0.1 KB.
+  kit: 28.7, // build/kit.min.js: the kit's own code, lit and mqtt left out
+  // Issue 16: `transform`, and the names the discovery add-on imports from the bundle: 0.1 KB.
+  overMqtt: 27.1, // dist/mqtt-elements.min.js minus MQTT.js's browser build
   // Issue 15's zoom on <mqtt-chart>'s time axis (drag, double-click and keys, the view kept while
   // messages arrive, the label that says it) cost 0.7 KB (26.8 -> 27.5): the keys' view rule, uPlot's
   // drag and double-click hooks, the selection's and focus ring's CSS, and the label's sentences.
   // With `persist`, a chart asks for its history and breaks its line before the live points: 0.1 KB.
   chart: 27.7, // dist/mqtt-elements-chart.min.js: uPlot + <mqtt-chart>, lit and the kit left out
+  // Issue 16's <mqtt-discovery> (the configs read with their abbreviations, `~`, availability and
+  // templates; a card per device of the kit's elements) is 5.1 KB: an add-on of its own, so that the
+  // kit did not grow by 4.4 KB for pages that do not use it.
+  discovery: 5.2, // dist/mqtt-elements-discovery.min.js: <mqtt-discovery>, lit and the kit left out
 };
 
 const gzip = (file) => gzipSync(readFileSync(file), { level: 9 }).length / 1024;
 const kit = gzip('build/kit.min.js');
 const overMqtt = gzip('dist/mqtt-elements.min.js') - gzip('node_modules/mqtt/dist/mqtt.esm.js');
 const chart = gzip('dist/mqtt-elements-chart.min.js');
+const discovery = gzip('dist/mqtt-elements-discovery.min.js');
 const chartMin = readFileSync('dist/mqtt-elements-chart.min.js').length / 1024;
 const over = [];
 if (kit > BUDGET_KB.kit)
@@ -56,15 +63,19 @@ if (overMqtt > BUDGET_KB.overMqtt)
   over.push(`the CDN bundle adds ${overMqtt.toFixed(1)} KB gzip to MQTT.js, over its ${BUDGET_KB.overMqtt} KB budget`);
 if (chart > BUDGET_KB.chart)
   over.push(`the chart add-on is ${chart.toFixed(1)} KB gzip, over its ${BUDGET_KB.chart} KB budget`);
+if (discovery > BUDGET_KB.discovery)
+  over.push(`the discovery add-on is ${discovery.toFixed(1)} KB gzip, over its ${BUDGET_KB.discovery} KB budget`);
 // Markers: uPlot's legend class, lit's version registry, the kit's session class.
 const holds = (file, marker) => readFileSync(file, 'utf8').includes(marker);
 if (holds('dist/mqtt-elements.min.js', 'u-legend'))
   over.push('the CDN bundle holds uPlot: only the chart entry may import it');
-if (
-  holds('dist/mqtt-elements-chart.min.js', 'litElementVersions') ||
-  holds('dist/mqtt-elements-chart.min.js', 'MqttSession')
-)
-  over.push('the chart add-on holds a copy of lit or of the kit: it must import them from ./mqtt-elements.min.js');
+for (const addOn of ['chart', 'discovery']) {
+  const file = `dist/mqtt-elements-${addOn}.min.js`;
+  if (holds(file, 'litElementVersions') || holds(file, 'MqttSession'))
+    over.push(`the ${addOn} add-on holds a copy of lit or of the kit: it must import them from ./mqtt-elements.min.js`);
+}
+if (holds('dist/mqtt-elements.min.js', 'homeassistant'))
+  over.push('the CDN bundle holds <mqtt-discovery>: only the discovery entry may import it');
 if (over.length > 0) {
   console.error(
     `Size budget:\n- ${over.join('\n- ')}\nMake it smaller, or raise the budget in scripts/check-size.mjs with a reason in the commit.`
@@ -73,5 +84,6 @@ if (over.length > 0) {
 }
 console.log(
   `Size budget: kit ${kit.toFixed(1)}/${BUDGET_KB.kit} KB gzip, CDN bundle over MQTT.js ${overMqtt.toFixed(1)}/${BUDGET_KB.overMqtt} KB gzip, ` +
-    `chart add-on ${chartMin.toFixed(1)} KB min ${chart.toFixed(1)}/${BUDGET_KB.chart} KB gzip.`
+    `chart add-on ${chartMin.toFixed(1)} KB min ${chart.toFixed(1)}/${BUDGET_KB.chart} KB gzip, ` +
+    `discovery add-on ${discovery.toFixed(1)}/${BUDGET_KB.discovery} KB gzip.`
 );

@@ -1,6 +1,5 @@
 import { ContextRoot } from '@lit/context';
 import { MqttConnection } from './elements/mqtt-connection.js';
-import { MqttDiscovery } from './elements/mqtt-discovery.js';
 import { MqttGauge } from './elements/mqtt-gauge.js';
 import { MqttLog } from './elements/mqtt-log.js';
 import { MqttPublish } from './elements/mqtt-publish.js';
@@ -15,7 +14,6 @@ export const elements = {
   'mqtt-value': MqttValue,
   'mqtt-gauge': MqttGauge,
   'mqtt-log': MqttLog,
-  'mqtt-discovery': MqttDiscovery,
 } as const;
 
 let contextRoot: ContextRoot | undefined;
@@ -34,29 +32,35 @@ export function defineElements(): void {
   for (const [tag, element] of Object.entries(elements)) {
     if (!customElements.get(tag)) customElements.define(tag, element);
   }
-  if (!chartCheck) {
-    chartCheck = true;
-    if (document.readyState === 'complete') checkCharts();
-    else addEventListener('load', checkCharts, { once: true });
+  if (!addOnCheck) {
+    addOnCheck = true;
+    if (document.readyState === 'complete') checkAddOns();
+    else addEventListener('load', checkAddOns, { once: true });
   }
 }
 
-let chartCheck = false;
-/** How long after the page's load an `<mqtt-chart>` may still wait for its own file, ms. */
-const CHART_GRACE = 2000;
+let addOnCheck = false;
+/** How long after the page's load an add-on's element may still wait for its own file, ms. */
+const ADD_ON_GRACE = 2000;
+/** The elements that live in files of their own (add-ons): why, and the entry that defines each. */
+const ADD_ONS = [
+  ['mqtt-chart', 'so that pages without charts do not load uPlot', 'chart'],
+  ['mqtt-discovery', 'so that pages that do not use it do not load it', 'discovery'],
+] as const;
 
 /**
- * `<mqtt-chart>` lives in a file of its own: a page that uses it without loading that file would
- * show an empty, zero-height element and say nothing. Some time after the page's load, such a chart
- * gets an `error` attribute and the console a warning.
+ * An add-on's element on a page that does not load its file would show an empty, zero-height
+ * element and say nothing. Some time after the page's load, each such element gets an `error`
+ * attribute and the console a warning.
  */
-function checkCharts(): void {
+function checkAddOns(): void {
   setTimeout(() => {
-    const charts = document.querySelectorAll('mqtt-chart:not(:defined)');
-    if (charts.length === 0) return;
-    const sentence =
-      '<mqtt-chart> is on the page but not defined: it has a file of its own, so that pages without charts do not load uPlot. Load it after the kit: <script type="module" src="mqtt-elements-chart.min.js"></script> next to mqtt-elements.min.js, or import \'mqtt-elements/chart\' from npm.';
-    for (const chart of Array.from(charts)) chart.setAttribute('error', sentence);
-    console.warn(sentence);
-  }, CHART_GRACE);
+    for (const [tag, why, entry] of ADD_ONS) {
+      const found = document.querySelectorAll(`${tag}:not(:defined)`);
+      if (found.length === 0) continue;
+      const sentence = `<${tag}> is on the page but not defined: it has a file of its own, ${why}. Load it after the kit: <script type="module" src="mqtt-elements-${entry}.min.js"></script> next to mqtt-elements.min.js, or (from npm) the entry mqtt-elements/${entry}.`;
+      for (const element of Array.from(found)) element.setAttribute('error', sentence);
+      console.warn(sentence);
+    }
+  }, ADD_ON_GRACE);
 }

@@ -6,9 +6,6 @@ import { defineElements } from './define.js';
 
 export { defineElements, elements } from './define.js';
 export { MqttConnection, type MqttWill } from './elements/mqtt-connection.js';
-export { MqttDiscovery } from './elements/mqtt-discovery.js';
-export type { DeviceCard } from './discovery/devices.js';
-export type { DiscoveryDevice, DiscoveryEntity } from './discovery/config.js';
 export { MqttLog } from './elements/mqtt-log.js';
 export { MqttPublish } from './elements/mqtt-publish.js';
 export { MqttSubscribe } from './elements/mqtt-subscribe.js';

@@ -7,6 +7,7 @@ import type { HTMLAttributes, Key, Ref } from 'react';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 import type { MqttChart } from './chart.js';
+import type { MqttDiscovery } from './discovery.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
@@ -72,6 +73,17 @@ export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
   'onmqtt-disconnect'?: (event: MqttDisconnectEvent) => void;
   'onmqtt-error'?: (event: MqttErrorEvent) => void;
   ref?: Ref<MqttConnection>;
+  key?: Key;
+}
+
+/** The props of a raw `<mqtt-discovery>` in React's JSX. */
+export interface MqttDiscoveryJsxProps extends HTMLAttributes<MqttDiscovery> {
+  prefix?: Written<MqttDiscovery['prefix']>;
+  components?: Written<MqttDiscovery['components']>;
+  devices?: Written<MqttDiscovery['devices']>;
+  connection?: Written<MqttDiscovery['connection']>;
+  'onmqtt-error'?: (event: MqttErrorEvent) => void;
+  ref?: Ref<MqttDiscovery>;
   key?: Key;
 }
 
@@ -172,6 +184,7 @@ export interface MqttValueJsxProps extends HTMLAttributes<MqttValue> {
   unit?: Written<MqttValue['unit']>;
   locale?: Written<MqttValue['locale']>;
   map?: Written<MqttValue['map']>;
+  transform?: Written<MqttValue['transform']>;
   low?: Written<MqttValue['low']>;
   high?: Written<MqttValue['high']>;
   staleAfter?: Written<MqttValue['staleAfter']>;
@@ -193,6 +206,7 @@ declare module 'react' {
     interface IntrinsicElements {
       'mqtt-chart': MqttChartJsxProps;
       'mqtt-connection': MqttConnectionJsxProps;
+      'mqtt-discovery': MqttDiscoveryJsxProps;
       'mqtt-gauge': MqttGaugeJsxProps;
       'mqtt-log': MqttLogJsxProps;
       'mqtt-publish': MqttPublishJsxProps;

@@ -88,4 +88,4 @@ export const MqttValue = createComponent({
     onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
   },
   displayName: 'MqttValue',
-}) as unknown as MqttComponent<MqttValueElement, 'placeholder' | 'digits' | 'unit' | 'locale' | 'map' | 'low' | 'high' | 'staleAfter' | 'announce' | 'topic' | 'qos' | 'type' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+}) as unknown as MqttComponent<MqttValueElement, 'placeholder' | 'digits' | 'unit' | 'locale' | 'map' | 'transform' | 'low' | 'high' | 'staleAfter' | 'announce' | 'topic' | 'qos' | 'type' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;

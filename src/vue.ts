@@ -6,6 +6,7 @@ import type { DefineComponent, HTMLAttributes } from 'vue';
 import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 import type { MqttChart } from './chart.js';
+import type { MqttDiscovery } from './discovery.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
@@ -67,6 +68,15 @@ export interface MqttConnectionVueProps extends HTMLAttributes {
   onMqttStatus?: (event: MqttStatusEvent) => void;
   onMqttConnect?: (event: MqttConnectEvent) => void;
   onMqttDisconnect?: (event: MqttDisconnectEvent) => void;
+  onMqttError?: (event: MqttErrorEvent) => void;
+}
+
+/** The props of a raw `<mqtt-discovery>` in a Vue template. */
+export interface MqttDiscoveryVueProps extends HTMLAttributes {
+  prefix?: Written<MqttDiscovery['prefix']>;
+  components?: Written<MqttDiscovery['components']>;
+  devices?: Written<MqttDiscovery['devices']>;
+  connection?: Written<MqttDiscovery['connection']>;
   onMqttError?: (event: MqttErrorEvent) => void;
 }
 
@@ -159,6 +169,7 @@ export interface MqttValueVueProps extends HTMLAttributes {
   unit?: Written<MqttValue['unit']>;
   locale?: Written<MqttValue['locale']>;
   map?: Written<MqttValue['map']>;
+  transform?: Written<MqttValue['transform']>;
   low?: Written<MqttValue['low']>;
   high?: Written<MqttValue['high']>;
   staleAfter?: Written<MqttValue['staleAfter']>;
@@ -177,6 +188,7 @@ declare module 'vue' {
   interface GlobalComponents {
     'mqtt-chart': DefineComponent<MqttChartVueProps>;
     'mqtt-connection': DefineComponent<MqttConnectionVueProps>;
+    'mqtt-discovery': DefineComponent<MqttDiscoveryVueProps>;
     'mqtt-gauge': DefineComponent<MqttGaugeVueProps>;
     'mqtt-log': DefineComponent<MqttLogVueProps>;
     'mqtt-publish': DefineComponent<MqttPublishVueProps>;

@@ -50,3 +50,37 @@ describe('dist/mqtt-elements-chart.min.js (the CDN chart add-on)', () => {
     frame.remove();
   });
 });
+
+// dist/mqtt-elements-discovery.min.js, like the chart add-on, takes lit and the kit from the bundle.
+describe('dist/mqtt-elements-discovery.min.js (the CDN discovery add-on)', () => {
+  it('builds a card from a discovery config on a page that loads both files', async () => {
+    const { frame, doc, win } = await loadFixture('discovery-bundle.html');
+    await waitUntil(() => win.customElements.get('mqtt-discovery'), 'the add-on defined no mqtt-discovery', {
+      timeout: 5000,
+    });
+    const scripts = win.performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname);
+    expect(scripts.filter((path) => path.startsWith('/dist/')).sort()).to.deep.equal([
+      '/dist/mqtt-elements-discovery.min.js',
+      '/dist/mqtt-elements.min.js',
+    ]);
+    const discovery = doc.querySelector('mqtt-discovery') as HTMLElement & { prefix: string };
+    const prefix = uniqueTopic('discovery-bundle');
+    discovery.prefix = prefix;
+    await brokerPublish({
+      topic: `${prefix}/sensor/probe/config`,
+      payload: JSON.stringify({ name: 'Probe', stat_t: `${prefix}/probe`, dev: { ids: 'p1', name: 'Probe box' } }),
+      retain: true,
+    });
+    await fixtureShowsValue(doc, 'discovery-bundle');
+    const conn = doc.querySelector('mqtt-connection') as HTMLElement & { connect(): void; disconnect(): Promise<void> };
+    conn.connect();
+    await subscriptionsAtBroker(prefix, 2);
+    await brokerPublish({ topic: `${prefix}/probe`, payload: '7' });
+    const value = () =>
+      discovery.shadowRoot?.querySelector('mqtt-value')?.shadowRoot?.querySelector('[part=value]')?.textContent;
+    await waitUntil(() => value() === '7', `shows ${value()}`);
+    expect(discovery.shadowRoot!.querySelector('[part=device-name]')!.textContent).to.equal('Probe box');
+    await conn.disconnect();
+    frame.remove();
+  });
+});

@@ -1,5 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import type { MqttConnection, MqttDiscovery } from '../src/index.js';
+import type { MqttConnection } from '../src/index.js';
+import '../src/discovery.js';
+import type { MqttDiscovery } from '../src/discovery.js';
 import {
   brokerPublish,
   brokerUrl,

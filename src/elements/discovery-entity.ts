@@ -1,5 +1,4 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import type { DiscoveryEntity } from '../discovery/config.js';
 import { applyTemplate } from '../discovery/template.js';
 
@@ -50,18 +49,18 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
     case 'sensor':
       return html`<mqtt-value
         part="reading"
-        topic=${ifDefined(state)}
-        path=${ifDefined(path)}
-        digits=${ifDefined(digits)}
-        unit=${ifDefined(entity.unit)}
+        topic=${state ?? nothing}
+        path=${path ?? nothing}
+        digits=${digits ?? nothing}
+        unit=${entity.unit ?? nothing}
         .transform=${transform}
       ></mqtt-value>`;
     case 'binary_sensor': {
       const [on, off] = BINARY_WORDS[entity.deviceClass ?? ''] ?? ['On', 'Off'];
       return html`<mqtt-value
         part="reading"
-        topic=${ifDefined(state)}
-        path=${ifDefined(path)}
+        topic=${state ?? nothing}
+        path=${path ?? nothing}
         map=${JSON.stringify({ [entity.payloadOn]: on, [entity.payloadOff]: off })}
       ></mqtt-value>`;
     }
@@ -71,11 +70,11 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
       const json = entity.component === 'light' && entity.schema === 'json';
       return html`<mqtt-publish
         part="control"
-        topic=${ifDefined(entity.commandTopic)}
-        state-topic=${ifDefined(state)}
-        state-path=${ifDefined(json ? 'state' : path)}
+        topic=${entity.commandTopic ?? nothing}
+        state-topic=${state ?? nothing}
+        state-path=${json ? 'state' : (path ?? nothing)}
         type=${json ? 'json' : 'text'}
-        payload=${ifDefined(json ? '{"state": {value}}' : undefined)}
+        payload=${json ? '{"state": {value}}' : nothing}
         payload-on=${entity.payloadOn}
         payload-off=${entity.payloadOff}
         qos=${entity.qos}
@@ -87,9 +86,9 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
       const box = entity.mode === 'box';
       return html`<mqtt-publish
           part="control"
-          topic=${ifDefined(entity.commandTopic)}
-          state-topic=${ifDefined(state)}
-          state-path=${ifDefined(path)}
+          topic=${entity.commandTopic ?? nothing}
+          state-topic=${state ?? nothing}
+          state-path=${path ?? nothing}
           type="text"
           qos=${entity.qos}
           ?retain=${entity.retain}
@@ -106,17 +105,17 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
             : html`<mqtt-value
                 part="reading"
                 topic=${state}
-                path=${ifDefined(path)}
-                unit=${ifDefined(entity.unit)}
+                path=${path ?? nothing}
+                unit=${entity.unit ?? nothing}
               ></mqtt-value>`
         }`;
     }
     case 'select':
       return html`<mqtt-publish
         part="control"
-        topic=${ifDefined(entity.commandTopic)}
-        state-topic=${ifDefined(state)}
-        state-path=${ifDefined(path)}
+        topic=${entity.commandTopic ?? nothing}
+        state-topic=${state ?? nothing}
+        state-path=${path ?? nothing}
         type="text"
         qos=${entity.qos}
         ?retain=${entity.retain}
@@ -127,7 +126,7 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
     case 'button':
       return html`<mqtt-publish
         part="control"
-        topic=${ifDefined(entity.commandTopic)}
+        topic=${entity.commandTopic ?? nothing}
         payload=${entity.payloadPress}
         type="text"
         qos=${entity.qos}
