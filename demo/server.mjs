@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker } from '../scripts/broker.mjs';
+import { startDiscoveryDevices } from './discovery-devices.mjs';
 import { startSimulator } from './simulator.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -101,7 +102,7 @@ try {
 }
 /** The broker port the pages name: the broker's, or with --no-broker the one it would have. */
 const brokerPort = broker?.port ?? mqttPort;
-const stopSimulator = broker ? startSimulator(broker.broker) : () => {};
+const stopDevices = broker ? [startSimulator(broker.broker), startDiscoveryDevices(broker.broker)] : [];
 const http = createServer(serve);
 let port;
 try {
@@ -120,7 +121,7 @@ const ports =
 const again = `node demo/server.mjs${ports}`;
 const lines = broker
   ? [
-      `Broker:     ws://localhost:${brokerPort}/mqtt  (aedes, with simulated devices publishing under home/)`,
+      `Broker:     ws://localhost:${brokerPort}/mqtt  (aedes, with simulated devices publishing under home/, and zigbee2mqtt, Tasmota and ESPHome ones describing themselves under homeassistant/)`,
       `Remembered values: Ctrl-C, then ${again} --no-broker, and reload the dashboard.`,
     ]
   : [
@@ -136,6 +137,7 @@ console.log(`
   mqtt-elements demo
   Dashboard:  ${page}
   Minimal:    ${page}minimal.html
+  Discovery:  ${page}discovery.html
 ${lines.map((line) => `  ${line}\n`).join('')}  Press Ctrl-C to stop.
 `);
 
@@ -143,7 +145,7 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  stopSimulator();
+  for (const stopDevice of stopDevices) stopDevice();
   http.closeAllConnections?.();
   await Promise.all([new Promise((resolve) => http.close(resolve)), broker?.close()]);
   console.log('Stopped.');

@@ -24,9 +24,18 @@ const BINARY_WORDS: Record<string, [string, string]> = {
   window: ['Open', 'Closed'],
 };
 
-/** The entity's name, else its device's, else what its config topic calls it. */
-export function entityName(entity: DiscoveryEntity): string {
-  return entity.name ?? entity.device.name ?? entity.configTopic.split('/').slice(-2, -1)[0];
+/**
+ * The entity's name as its card shows it: without its device's name in front (Tasmota's "Heater
+ * plug Power" is "Power"); without one, its device class (`temperature`: "Temperature"), else its
+ * device's name, else what its config topic calls it.
+ */
+export function entityName(entity: DiscoveryEntity, device = entity.device.name): string {
+  const name = entity.name;
+  if (name && device && name.startsWith(`${device} `)) return name.slice(device.length + 1);
+  if (name) return name;
+  const deviceClass = entity.deviceClass?.replaceAll('_', ' ');
+  if (deviceClass && entity.component === 'sensor') return deviceClass[0].toUpperCase() + deviceClass.slice(1);
+  return device ?? entity.configTopic.split('/').slice(-2, -1)[0];
 }
 
 /**
@@ -79,7 +88,7 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
         payload-off=${entity.payloadOff}
         qos=${entity.qos}
         ?retain=${entity.retain}
-        ><input type="checkbox" role="switch" aria-label=${name}
+        ><input part="switch" type="checkbox" role="switch" aria-label=${name}
       /></mqtt-publish>`;
     }
     case 'number': {
@@ -93,6 +102,7 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
           qos=${entity.qos}
           ?retain=${entity.retain}
           ><input
+            part=${box ? 'number' : 'slider'}
             type=${box ? 'number' : 'range'}
             min=${entity.min}
             max=${entity.max}
@@ -119,7 +129,7 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
         type="text"
         qos=${entity.qos}
         ?retain=${entity.retain}
-        ><select aria-label=${name}>
+        ><select part="select" aria-label=${name}>
           ${entity.options.map((option) => html`<option .value=${option}>${option}</option>`)}
         </select></mqtt-publish
       >`;
@@ -131,7 +141,7 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
         type="text"
         qos=${entity.qos}
         ?retain=${entity.retain}
-        ><button type="button">${entity.name ? 'Press' : name}</button></mqtt-publish
+        ><button part="button" type="button">${entity.name ? 'Press' : name}</button></mqtt-publish
       >`;
   }
 }

@@ -36,12 +36,17 @@ function listOf(text: string | undefined, separator: RegExp): Set<string> | unde
  * @summary A dashboard built from Home Assistant MQTT discovery.
  *
  * @csspart card - One device: a `<section>` named by its heading.
- * @csspart device-name - The device's name (a heading).
+ * @csspart device-name - The device's name (an `<h2>`: a page's main heading comes before the cards).
  * @csspart device-info - Its manufacturer and model, where given.
  * @csspart entity - One entity: its name and its value or control; `data-component` names its component, `data-unavailable` is set while it is unavailable.
  * @csspart name - The entity's name.
  * @csspart reading - A sensor's value (an `<mqtt-value>`).
  * @csspart control - A control (an `<mqtt-publish>` around an input, a select or a button).
+ * @csspart switch - The checkbox of a switch, light or fan (`role="switch"`): `::part(switch):checked` styles it on.
+ * @csspart slider - The range input of a number.
+ * @csspart number - The number field of a number with `mode: box`.
+ * @csspart select - The select of a select.
+ * @csspart button - The button of a button.
  * @csspart unavailable - The word shown while the entity is unavailable.
  * @csspart empty - What is shown before any device came.
  *
@@ -61,13 +66,12 @@ export class MqttDiscovery extends LitElement {
       border-radius: 0.5rem;
       padding: 0.75rem 1rem;
     }
-    h3 {
+    h2 {
       margin: 0;
       font-size: 1rem;
     }
     [part='device-info'] {
       margin: 0.1rem 0 0.5rem;
-      opacity: 0.7;
       font-size: 0.85em;
     }
     [part='entity'] {
@@ -76,6 +80,11 @@ export class MqttDiscovery extends LitElement {
       justify-content: space-between;
       gap: 0.75rem;
       min-height: 2rem;
+    }
+    .view {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
     }
     [data-unavailable] [part='control'],
     [data-unavailable] [part='reading'] {
@@ -148,18 +157,19 @@ export class MqttDiscovery extends LitElement {
       const about = [device.manufacturer, device.model].filter(Boolean).join(' ');
       const heading = device.name ?? entityName(entities[0]);
       return html`<section part="card" aria-label=${heading}>
-        <h3 part="device-name">${heading}</h3>
-        ${about ? html`<p part="device-info">${about}</p>` : nothing} ${entities.map((entity) => this.entity(entity))}
+        <h2 part="device-name">${heading}</h2>
+        ${about ? html`<p part="device-info">${about}</p>` : nothing}
+        ${entities.map((entity) => this.entity(entity, heading))}
       </section>`;
     });
   }
 
-  private entity(entity: DiscoveryEntity) {
-    const name = entityName(entity);
+  private entity(entity: DiscoveryEntity, device: string) {
+    const name = entityName(entity, device);
     const available = this.model.isAvailable(entity);
     return html`<div part="entity" data-component=${entity.component} ?data-unavailable=${!available}>
       <span part="name">${name}</span>
-      <span ?inert=${!available}>${entityView(entity, name)}</span>
+      <span class="view" ?inert=${!available}>${entityView(entity, name)}</span>
       ${available ? nothing : html`<span part="unavailable">unavailable</span>`}
     </div>`;
   }
