@@ -1,9 +1,10 @@
 // demo/discovery.html as a visitor sees it: one <mqtt-discovery> tag, and the devices that
 // demo/discovery-devices.mjs simulates from test/fixtures/discovery (zigbee2mqtt, Tasmota, ESPHome)
 // describing themselves on the demo broker. Checks the cards, a command confirmed by its device,
-// axe, and saves build/screenshots/discovery.png. Needs the build (dist/) and Chromium.
+// axe, and saves build/screenshots/discovery.png (the README's copy, docs/discovery.png, is
+// rewritten by npm run screenshot). Needs the build (dist/) and Chromium.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
@@ -67,7 +68,10 @@ test('the discovery page builds a card per simulated device, and a switch waits 
   );
   assert.deepEqual(await axeViolations(page), []);
   mkdirSync(new URL('build/screenshots/', root), { recursive: true });
-  await page.screenshot({ path: new URL('build/screenshots/discovery.png', root).pathname, fullPage: true });
+  const screenshot = new URL('build/screenshots/discovery.png', root);
+  await page.screenshot({ path: screenshot.pathname, fullPage: true });
+  // npm run screenshot: the README's copy too.
+  if (process.env.UPDATE_README_SCREENSHOT) copyFileSync(screenshot, new URL('docs/discovery.png', root));
   assert.deepEqual(errors, []);
   await page.close();
 });
