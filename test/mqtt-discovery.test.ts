@@ -8,6 +8,8 @@ import {
   captureWarnings,
   recordedPublishes,
   recordPublishes,
+  sleep,
+  stopBroker,
   uniqueTopic,
 } from './helpers.js';
 
@@ -176,9 +178,13 @@ describe('<mqtt-discovery>', () => {
     const unavailable = () =>
       [...root(el).querySelectorAll('[part="entity"][data-unavailable] [part="name"]')].map((name) => name.textContent);
     await waitUntil(() => unavailable().join() === 'all,latest', `unavailable: ${unavailable()}`);
-    await brokerPublish({ topic: `${prefix}/b`, payload: 'up' });
-    await waitUntil(() => unavailable().length === 0, `unavailable: ${unavailable()}`);
-    await brokerPublish({ topic: `${prefix}/a`, payload: 'offline' });
+    // Retained, as availability topics are (a device's last will): a late retained replay cannot undo it.
+    await brokerPublish({ topic: `${prefix}/b`, payload: 'up', retain: true });
+    await waitUntil(
+      () => unavailable().length === 0,
+      `unavailable: ${unavailable()} ${JSON.stringify([...(el as unknown as { model: { availability: Map<string, string> } }).model.availability])}`
+    );
+    await brokerPublish({ topic: `${prefix}/a`, payload: 'offline', retain: true });
     await waitUntil(() => unavailable().join() === 'all,latest', `unavailable: ${unavailable()}`);
   });
 
@@ -320,6 +326,42 @@ describe('<mqtt-discovery>', () => {
     expect(root(el).querySelectorAll('img, b, script')).to.have.length(0);
     expect(entity(el, 'Evil select')!.querySelectorAll('option')[0].textContent).to.equal(evil);
     expect((window as { hacked?: number }).hacked).to.be.undefined;
+  });
+
+  it('with persist, shows the remembered cards and values at the next load, with the broker down', async () => {
+    const prefix = uniqueTopic('remembered');
+    const url = await brokerUrl('discovery');
+    const config = {
+      name: 'Cellar',
+      stat_t: `${prefix}/cellar`,
+      unit_of_meas: '°C',
+      dev: { ids: 'c1', name: 'Cellar probe' },
+    };
+    await brokerPublish({
+      name: 'discovery',
+      topic: `${prefix}/sensor/cellar/config`,
+      payload: JSON.stringify(config),
+      retain: true,
+    });
+    await brokerPublish({ name: 'discovery', topic: `${prefix}/cellar`, payload: '11.5', retain: true });
+    const page = () =>
+      fixture<MqttConnection>(
+        html`<mqtt-connection url=${url} persist><mqtt-discovery prefix=${prefix}></mqtt-discovery></mqtt-connection>`
+      );
+    const first = (await page()).querySelector<MqttDiscovery>('mqtt-discovery')!;
+    await waitUntil(() => shown(entity(first, 'Cellar')) === '11.5 °C');
+    await sleep(1500); // written once a second
+    first.closest('mqtt-connection')!.remove();
+    await stopBroker('discovery');
+    try {
+      const el = (await page()).querySelector<MqttDiscovery>('mqtt-discovery')!;
+      await waitUntil(() => shown(entity(el, 'Cellar')) === '11.5 °C', 'the remembered card never showed');
+      expect(cardTitles(el)).to.deep.equal(['Cellar probe']);
+      expect(entity(el, 'Cellar')!.querySelector('mqtt-value')!.hasAttribute('stale')).to.be.true;
+      await (el.closest('mqtt-connection') as MqttConnection).forget();
+    } finally {
+      await brokerUrl('discovery');
+    }
   });
 
   it('reports a config that is not JSON, and keeps the others', async () => {

@@ -115,7 +115,8 @@ export class MqttDiscovery extends LitElement {
   private readonly configs = new SubscriptionController(this, {
     reporter: this.reporter,
     setting: 'prefix',
-    request: () => ({ filter: `${this.prefix}/#`, type: 'text' }),
+    // With a `persist` connection the configs are remembered too: the cards come back at the next load.
+    request: () => ({ filter: `${this.prefix}/#`, type: 'text', remember: 1 }),
     onMessage: (message) => this.configMessage(message),
     onChange: () => {
       this.model = new DiscoveredDevices(this.prefix);
