@@ -5,6 +5,7 @@
 // (dist/discovery/config.js), so a config the page could not read would not be simulated either.
 import { readFileSync } from 'node:fs';
 import { configTopicParts, readConfig } from '../dist/discovery/config.js';
+import { publisher } from './simulator.mjs';
 
 const FIXTURES = ['zigbee2mqtt', 'tasmota', 'esphome'];
 const CONFIRM_MS = 250;
@@ -14,18 +15,8 @@ const drift = (value, step, min, max) => Math.min(max, Math.max(min, value + (Ma
 
 /** Starts the discovery devices on an aedes `broker`; returns the function that stops them. */
 export function startDiscoveryDevices(broker, { interval = 2000 } = {}) {
-  const publish = (topic, payload, retain = true) =>
-    broker.publish(
-      {
-        cmd: 'publish',
-        topic,
-        payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
-        qos: 0,
-        retain,
-        dup: false,
-      },
-      () => {}
-    );
+  const send = publisher(broker);
+  const publish = (topic, payload) => send(topic, payload, true);
   /** Each state topic's payload now: an object for the JSON states, else text. */
   const states = new Map();
   /** The entity that takes each command topic. */

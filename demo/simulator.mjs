@@ -23,9 +23,9 @@ const drift = (value, step, min, max) => Math.min(max, Math.max(min, value + (Ma
 const round = (value, digits) => Number(value.toFixed(digits));
 const clamp = (value, min, max) => Math.min(max, Math.max(min, value));
 
-/** Starts the simulated devices on an aedes `broker`; returns the function that stops them. */
-export function startSimulator(broker, { interval = 2000 } = {}) {
-  const publish = (topic, payload, retain = false) =>
+/** Publishes through an aedes `broker` itself: `publish(topic, payload (text or JSON), retain)`, QoS 0. */
+export function publisher(broker) {
+  return (topic, payload, retain = false) =>
     broker.publish(
       {
         cmd: 'publish',
@@ -37,6 +37,11 @@ export function startSimulator(broker, { interval = 2000 } = {}) {
       },
       () => {}
     );
+}
+
+/** Starts the simulated devices on an aedes `broker`; returns the function that stops them. */
+export function startSimulator(broker, { interval = 2000 } = {}) {
+  const publish = publisher(broker);
 
   const switches = Object.fromEntries(Object.keys(SWITCHES).map((name) => [name, name === 'lamp' ? 'on' : 'off']));
   let dimmer = 60;

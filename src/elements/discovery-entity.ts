@@ -50,6 +50,30 @@ function reading(entity: DiscoveryEntity): { path?: string; digits?: number; tra
   return { path: template?.path, digits, transform };
 }
 
+/** How a command is sent: the publish's payload template and type, and where its state is read. */
+interface Command {
+  readonly statePath?: string;
+  readonly type?: 'json' | 'text';
+  readonly payload?: string;
+}
+
+/** The `<mqtt-publish>` around `control` that sends the entity's commands and shows its confirmed state. */
+function command(entity: DiscoveryEntity, control: TemplateResult, how: Command): TemplateResult {
+  return html`<mqtt-publish
+    part="control"
+    topic=${entity.commandTopic ?? nothing}
+    state-topic=${entity.component === 'button' ? nothing : (entity.stateTopic ?? nothing)}
+    state-path=${how.statePath ?? nothing}
+    type=${how.type ?? 'text'}
+    payload=${how.payload ?? nothing}
+    payload-on=${entity.payloadOn}
+    payload-off=${entity.payloadOff}
+    qos=${entity.qos}
+    ?retain=${entity.retain}
+    >${control}</mqtt-publish
+  >`;
+}
+
 /** The control or value of one entity. */
 export function entityView(entity: DiscoveryEntity, name: string): TemplateResult {
   const { path, digits, transform } = reading(entity);
@@ -77,71 +101,41 @@ export function entityView(entity: DiscoveryEntity, name: string): TemplateResul
     case 'light':
     case 'fan': {
       const json = entity.component === 'light' && entity.schema === 'json';
-      return html`<mqtt-publish
-        part="control"
-        topic=${entity.commandTopic ?? nothing}
-        state-topic=${state ?? nothing}
-        state-path=${json ? 'state' : (path ?? nothing)}
-        type=${json ? 'json' : 'text'}
-        payload=${json ? '{"state": {value}}' : nothing}
-        payload-on=${entity.payloadOn}
-        payload-off=${entity.payloadOff}
-        qos=${entity.qos}
-        ?retain=${entity.retain}
-        ><input part="switch" type="checkbox" role="switch" aria-label=${name}
-      /></mqtt-publish>`;
+      const control = html`<input part="switch" type="checkbox" role="switch" aria-label=${name} />`;
+      return json
+        ? command(entity, control, { statePath: 'state', type: 'json', payload: '{"state": {value}}' })
+        : command(entity, control, { statePath: path });
     }
     case 'number': {
       const box = entity.mode === 'box';
-      return html`<mqtt-publish
-          part="control"
-          topic=${entity.commandTopic ?? nothing}
-          state-topic=${state ?? nothing}
-          state-path=${path ?? nothing}
-          type="text"
-          qos=${entity.qos}
-          ?retain=${entity.retain}
-          ><input
-            part=${box ? 'number' : 'slider'}
-            type=${box ? 'number' : 'range'}
-            min=${entity.min}
-            max=${entity.max}
-            step=${entity.step}
-            aria-label=${name}
-        /></mqtt-publish>
-        ${
-          box || !state
-            ? nothing
-            : html`<mqtt-value
-                part="reading"
-                topic=${state}
-                path=${path ?? nothing}
-                unit=${entity.unit ?? nothing}
-              ></mqtt-value>`
-        }`;
+      const control = html`<input
+        part=${box ? 'number' : 'slider'}
+        type=${box ? 'number' : 'range'}
+        min=${entity.min}
+        max=${entity.max}
+        step=${entity.step}
+        aria-label=${name}
+      />`;
+      return html`${command(entity, control, { statePath: path })}${
+        box || !state
+          ? nothing
+          : html`<mqtt-value
+              part="reading"
+              topic=${state}
+              path=${path ?? nothing}
+              unit=${entity.unit ?? nothing}
+            ></mqtt-value>`
+      }`;
     }
-    case 'select':
-      return html`<mqtt-publish
-        part="control"
-        topic=${entity.commandTopic ?? nothing}
-        state-topic=${state ?? nothing}
-        state-path=${path ?? nothing}
-        type="text"
-        qos=${entity.qos}
-        ?retain=${entity.retain}
-        ><select part="select" aria-label=${name}>
-          ${entity.options.map((option) => html`<option .value=${option}>${option}</option>`)}
-        </select></mqtt-publish
-      >`;
+    case 'select': {
+      const control = html`<select part="select" aria-label=${name}>
+        ${entity.options.map((option) => html`<option .value=${option}>${option}</option>`)}
+      </select>`;
+      return command(entity, control, { statePath: path });
+    }
     case 'button':
-      return html`<mqtt-publish
-        part="control"
-        topic=${entity.commandTopic ?? nothing}
-        payload=${entity.payloadPress}
-        type="text"
-        qos=${entity.qos}
-        ?retain=${entity.retain}
-        ><button part="button" type="button">${entity.name ? 'Press' : name}</button></mqtt-publish
-      >`;
+      return command(entity, html`<button part="button" type="button">${entity.name ? 'Press' : name}</button>`, {
+        payload: entity.payloadPress,
+      });
   }
 }
