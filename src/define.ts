@@ -4,6 +4,7 @@ import { MqttGauge } from './elements/mqtt-gauge.js';
 import { MqttLog } from './elements/mqtt-log.js';
 import { MqttPublish } from './elements/mqtt-publish.js';
 import { MqttSubscribe } from './elements/mqtt-subscribe.js';
+import { MqttTree } from './elements/mqtt-tree.js';
 import { MqttValue } from './elements/mqtt-value.js';
 
 /** Every element of the kit, by tag. */
@@ -14,6 +15,7 @@ export const elements = {
   'mqtt-value': MqttValue,
   'mqtt-gauge': MqttGauge,
   'mqtt-log': MqttLog,
+  'mqtt-tree': MqttTree,
 } as const;
 
 let contextRoot: ContextRoot | undefined;

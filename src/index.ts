@@ -9,6 +9,7 @@ export { MqttConnection, type MqttWill } from './elements/mqtt-connection.js';
 export { MqttLog } from './elements/mqtt-log.js';
 export { MqttPublish } from './elements/mqtt-publish.js';
 export { MqttSubscribe } from './elements/mqtt-subscribe.js';
+export { MqttTree } from './elements/mqtt-tree.js';
 export { MqttGauge, type GaugeRating } from './elements/mqtt-gauge.js';
 export { MqttValue } from './elements/mqtt-value.js';
 export type { ValueLevel } from './controllers/reading-controller.js';
