@@ -4,8 +4,8 @@
 
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
-import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
-import { MqttConnection as MqttConnectionElement, MqttGauge as MqttGaugeElement, MqttLog as MqttLogElement, MqttPublish as MqttPublishElement, MqttSubscribe as MqttSubscribeElement, MqttValue as MqttValueElement } from './index.js';
+import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttSelectEvent, MqttStatusEvent } from './events.js';
+import { MqttConnection as MqttConnectionElement, MqttGauge as MqttGaugeElement, MqttLog as MqttLogElement, MqttPublish as MqttPublishElement, MqttSubscribe as MqttSubscribeElement, MqttTree as MqttTreeElement, MqttValue as MqttValueElement } from './index.js';
 
 /**
  * A component for element `E`: the settable properties `P` as props, the event props `V`, and the
@@ -77,6 +77,19 @@ export const MqttSubscribe = createComponent({
   },
   displayName: 'MqttSubscribe',
 }) as unknown as MqttComponent<MqttSubscribeElement, 'bind' | 'target' | 'paused' | 'noLocal' | 'retainAsPublished' | 'retainHandling' | 'topic' | 'qos' | 'type' | 'path' | 'connection', { onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+
+/** `<mqtt-tree>` as a React component: properties as props, events as `on…` props. */
+export const MqttTree = createComponent({
+  tagName: 'mqtt-tree',
+  elementClass: MqttTreeElement,
+  react: React,
+  events: {
+    onMqttSelect: 'mqtt-select' as EventName<MqttSelectEvent>,
+    onMqttMessage: 'mqtt-message' as EventName<MqttMessageEvent>,
+    onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
+  },
+  displayName: 'MqttTree',
+}) as unknown as MqttComponent<MqttTreeElement, 'topic' | 'type' | 'label' | 'locale' | 'selected' | 'qos' | 'path' | 'connection', { onMqttSelect?: (event: MqttSelectEvent) => void; onMqttMessage?: (event: MqttMessageEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
 
 /** `<mqtt-value>` as a React component: properties as props, events as `on…` props. */
 export const MqttValue = createComponent({
