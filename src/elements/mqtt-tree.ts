@@ -1,6 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { checkLocale } from '../controllers/settings.js';
 import { elementLocale } from '../dom/lang.js';
 import { MqttSelectEvent } from '../events.js';
@@ -182,7 +181,7 @@ export class MqttTree extends MqttSubscriberElement {
         @focus=${this.onFocus}
         @scroll=${this.onScroll}
       >
-        <div class="space" style=${styleMap({ height: `${rows.length * height}px` })}></div>
+        <div class="space"></div>
         ${shown.map((i) => this.row(rows[i]!, i, locale, now))}
       </div>
       <div class="probe" aria-hidden="true"></div>`;
@@ -208,7 +207,6 @@ export class MqttTree extends MqttSubscriberElement {
       aria-posinset=${node.position + 1}
       aria-expanded=${parent ? String(node.expanded) : nothing}
       aria-selected=${selected ? 'true' : nothing}
-      style=${styleMap({ top: `${i * this.rowHeight}px`, '--depth': String(node.depth) })}
     >
       <span part="toggle" aria-hidden="true">${parent ? (node.expanded ? '▾' : '▸') : ''}</span
       ><span part="name">${node.name}</span>${text ? comma : nothing}<span part="value">${text}</span>${
@@ -236,11 +234,19 @@ export class MqttTree extends MqttSubscriberElement {
   }
 
   protected override updated(): void {
+    // Each row placed at its index, and the scroll box as high as all rows: through the CSSOM, which
+    // pages whose Content-Security-Policy refuses style attributes allow (and no directive to ship).
+    const box = this.shadowRoot!.querySelector<HTMLElement>('[part="tree"]')!;
+    box.querySelector<HTMLElement>('.space')!.style.height = `${this.rendered.length * this.rowHeight}px`;
+    for (const row of box.querySelectorAll<HTMLElement>('[role="treeitem"]')) {
+      row.style.top = `${Number(row.dataset.row) * this.rowHeight}px`;
+      row.style.setProperty('--depth', String(Number(row.ariaLevel) - 1));
+    }
     // After the render that made the scroll box tall enough for it.
     if (this.scrollWanted === undefined) return;
     this.scrolled = this.scrollWanted;
     this.scrollWanted = undefined;
-    this.shadowRoot!.querySelector('[part="tree"]')!.scrollTop = this.scrolled;
+    box.scrollTop = this.scrolled;
   }
 
   private observe(): void {
