@@ -15,10 +15,12 @@ export default css`
   :host([hidden]) {
     display: none;
   }
+  /* Its size does not depend on the rows, nor a row's on its text: a change in one row lays out that row. */
   [part='tree'] {
     position: relative;
     height: 100%;
     overflow: auto;
+    contain: strict;
     outline-offset: -2px;
   }
   .space,
@@ -50,6 +52,7 @@ export default css`
     padding-inline: calc(var(--mqtt-tree-indent, 1.25em) * var(--depth)) 0.5em;
     white-space: nowrap;
     cursor: default;
+    contain: strict;
   }
   [part~='selected'] {
     background: var(--mqtt-tree-selected, rgb(25 118 210 / 18%));

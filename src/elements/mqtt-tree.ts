@@ -13,7 +13,7 @@ import styles from './mqtt-tree.styles.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
 
 /** Rows rendered above and below the ones in view, so that a scroll shows no gap before the next frame. */
-const OVERSCAN = 8;
+const OVERSCAN = 6;
 
 /**
  * A live tree of the topics under a filter, as MQTT Explorer shows them: one row per level, with
@@ -237,10 +237,14 @@ export class MqttTree extends MqttSubscriberElement {
     // Each row placed at its index, and the scroll box as high as all rows: through the CSSOM, which
     // pages whose Content-Security-Policy refuses style attributes allow (and no directive to ship).
     const box = this.shadowRoot!.querySelector<HTMLElement>('[part="tree"]')!;
-    box.querySelector<HTMLElement>('.space')!.style.height = `${this.rendered.length * this.rowHeight}px`;
+    // Written only when they change: most frames move no row.
+    const write = (style: CSSStyleDeclaration, name: string, value: string) => {
+      if (style.getPropertyValue(name) !== value) style.setProperty(name, value);
+    };
+    write(box.querySelector<HTMLElement>('.space')!.style, 'height', `${this.rendered.length * this.rowHeight}px`);
     for (const row of box.querySelectorAll<HTMLElement>('[role="treeitem"]')) {
-      row.style.top = `${Number(row.dataset.row) * this.rowHeight}px`;
-      row.style.setProperty('--depth', String(Number(row.ariaLevel) - 1));
+      write(row.style, 'top', `${Number(row.dataset.row) * this.rowHeight}px`);
+      write(row.style, '--depth', String(Number(row.ariaLevel) - 1));
     }
     // After the render that made the scroll box tall enough for it.
     if (this.scrollWanted === undefined) return;
