@@ -2,7 +2,9 @@ import { css } from 'lit';
 
 /**
  * The styles of `<mqtt-tree>`: a scroll box of rows of one height, each placed at its index (only
- * the rows in view exist), and the probe that tells the element how high a row is.
+ * the rows in view exist), and the probe that tells the element how high a row is. The box's size
+ * does not depend on the rows, nor a row's on its text (`contain: strict`): a change in one row lays
+ * out that row. (Comments stay out of the CSS text, which ships as it is written.)
  */
 export default css`
   :host {
@@ -15,7 +17,6 @@ export default css`
   :host([hidden]) {
     display: none;
   }
-  /* Its size does not depend on the rows, nor a row's on its text: a change in one row lays out that row. */
   [part='tree'] {
     position: relative;
     height: 100%;
@@ -27,7 +28,6 @@ export default css`
   .probe {
     width: 1px;
   }
-  /* The height of a row, for the element to read (rows are placed at their index times it). */
   .probe {
     position: absolute;
     visibility: hidden;
