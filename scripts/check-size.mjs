@@ -37,12 +37,13 @@ const BUDGET_KB = {
   // registry giving remembered messages before live ones; `stale` for them) cost 1.6 KB (26.9 -> 28.5).
   // Issue 16's <mqtt-tree> (the topic model with its counts and order, the virtualized rows placed
   // through the CSSOM, the tree pattern's keys with type-ahead, the words screen readers get, its
-  // CSS, mqtt-select) cost 3.5 KB (kit 28.5 -> 32.0, CDN bundle over MQTT.js 26.9 -> 30.4): the
-  // element is 2.3 KB gzip on its own, its model 1.0, its keys 0.5, its CSS 0.8 (4.6 apart, 3.5 in the
-  // bundle, where they share its dictionary). lit's styleMap would
-  // have added 0.4 KB more to the CDN bundle: the rows are placed by hand.
+  // CSS, mqtt-select) cost 3.5 KB (kit 28.5 -> 32.0): the element is 2.3 KB gzip on its own, its
+  // model 1.0, its keys 0.5, its CSS 0.8 (4.6 apart, 3.5 in the bundle, where they share its
+  // dictionary). The CDN bundle also gets lit's repeat directive (0.8 KB): keyed rows, so that a
+  // scroll moves the rows that stay instead of rewriting every row (a frame of a 3-row-a-frame scroll
+  // over 10 000 rows went from 30 to 10 ms of main thread): 26.9 -> 31.2 over MQTT.js.
   kit: 32.1, // build/kit.min.js: the kit's own code, lit and mqtt left out
-  overMqtt: 30.5, // dist/mqtt-elements.min.js minus MQTT.js's browser build
+  overMqtt: 31.3, // dist/mqtt-elements.min.js minus MQTT.js's browser build
   chart: 27, // dist/mqtt-elements-chart.min.js: uPlot + <mqtt-chart>, lit and the kit left out
 };
 

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { checkLocale } from '../controllers/settings.js';
 import { elementLocale } from '../dom/lang.js';
 import { MqttSelectEvent } from '../events.js';
@@ -170,6 +171,8 @@ export class MqttTree extends MqttSubscriberElement {
     if (active >= end) shown.push(active);
     const locale = elementLocale(this, this.localeShown);
     const now = Date.now();
+    // Rows keyed by node: a scroll moves the rows that stay in view (their text is not laid out
+    // again) and writes only the new ones.
     return html`<div
         part="tree"
         role="tree"
@@ -182,7 +185,11 @@ export class MqttTree extends MqttSubscriberElement {
         @scroll=${this.onScroll}
       >
         <div class="space"></div>
-        ${shown.map((i) => this.row(rows[i]!, i, locale, now))}
+        ${repeat(
+          shown,
+          (i) => rows[i]!.id,
+          (i) => this.row(rows[i]!, i, locale, now)
+        )}
       </div>
       <div class="probe" aria-hidden="true"></div>`;
   }
