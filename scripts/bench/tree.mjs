@@ -12,6 +12,8 @@
 //   page's main thread (Chrome DevTools Protocol Performance.getMetrics deltas over wall time, % of one
 //   core: TaskDuration busy, ThreadTime CPU, their Script and Layout + RecalcStyle parts), the JS
 //   heap after a forced GC before and after.
+// - glide: TREE_GLIDE s (default 5) of the same stream while the view scrolls by 3 rows in every
+//   frame without pause: frames and renders per second, the longest task, the main thread.
 // - growth: TREE_GROWTH s (default 5) of 1 000 msg/s to new topics under the expanded levels: the
 //   rows change shape in every frame (each render flattens 10 000+ rows).
 // TREE_ROUNDS (default 1) fresh pages: medians [min–max] when more than one.
@@ -28,6 +30,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const RATE = 1000;
 const SECONDS = Number(process.env.TREE_SECONDS ?? 20);
 const GROWTH = Number(process.env.TREE_GROWTH ?? 5);
+const GLIDE = Number(process.env.TREE_GLIDE ?? 5);
 const ROUNDS = Number(process.env.TREE_ROUNDS ?? 1);
 const PARENTS = 100;
 const CHILDREN = 100;
@@ -219,6 +222,7 @@ async function round(index) {
   out['scroll check: top row at 50%'] = await page.evaluate(() => window.tree.topRow());
 
   // stream
+  const known = topics(base);
   const heapBefore = await page.evaluate(() => window.tree.heap());
   for (const [name, value] of Object.entries(await stream(page, session, topics(base), true)))
     out[`stream: ${name}`] = value;
@@ -226,6 +230,25 @@ async function round(index) {
   out['heap after GC after stream MB'] = (await page.evaluate(() => window.tree.heap())) / 1e6;
   out['shadow DOM elements at the end'] = await page.evaluate(() => window.tree.domNodes());
   for (const [name, value] of Object.entries(baselineStream)) out[`no tree, stream: ${name}`] = value;
+
+  // glide
+  await page.evaluate(() => window.tree.reset());
+  before = await metrics(session);
+  await page.evaluate((step) => window.tree.glide(step), 3 * 24);
+  await feed(RATE, GLIDE, (n) => {
+    const i = Math.floor(Math.random() * known.length);
+    return [known[i], `{"n":${i},"v":${n}}`];
+  });
+  const glided = await page.evaluate(() => window.tree.stopGlide());
+  after = await metrics(session);
+  counters = await page.evaluate(() => window.tree.counters());
+  const glideWall = after.wall - before.wall;
+  out['glide: frames/s'] = glided / glideWall;
+  out['glide: renders/s'] = counters.renders / glideWall;
+  out['glide: longest task ms'] = counters.longestTask;
+  out['glide: slowest update ms'] = counters.slowestUpdate;
+  out['glide: main busy %'] = ((after.TaskDuration - before.TaskDuration) / glideWall) * 100;
+  out['glide: main CPU %'] = ((after.ThreadTime - before.ThreadTime) / glideWall) * 100;
 
   // growth
   await page.evaluate(() => window.tree.reset());
