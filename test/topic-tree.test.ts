@@ -1,7 +1,7 @@
 // The model behind <mqtt-tree> (src/tree/topic-tree.ts), DOM-free.
 import { expect } from '@open-wc/testing';
 import type { MqttMessage } from '../src/index.js';
-import { payloadLine, TopicTree } from '../src/tree/topic-tree.js';
+import { literalLevels, payloadLine, TopicTree } from '../src/tree/topic-tree.js';
 
 const encoder = new TextEncoder();
 function message(topic: string, payload: string | Uint8Array = 'x', receivedAt = 1000, retain = false): MqttMessage {
@@ -55,6 +55,12 @@ describe('TopicTree', () => {
     expect(tree.rowOf(tree.get('a/x'))).to.equal(1);
     tree.clear();
     expect([tree.rows().length, tree.size, tree.get('a')]).to.deep.equal([0, 0, undefined]);
+  });
+
+  it('starts the levels of a filter before its first wildcard expanded', () => {
+    expect(['#', 'home/#', 'home/+/temp', 'a/b/c', '$share/g/x/#', 'bad/#/x'].map(literalLevels)).to.deep.equal([
+      0, 1, 1, 3, 1, 0,
+    ]);
   });
 
   it('cuts a payload short as text, and copies one out of a larger buffer', () => {

@@ -7,8 +7,7 @@ import { MqttSelectEvent } from '../events.js';
 import { numberFormat, timeAgo } from '../lib/intl.js';
 import type { PayloadType } from '../session/codec.js';
 import type { MqttMessage } from '../session/message.js';
-import { parseFilter } from '../session/topic.js';
-import { nodeText, TopicTree, type TopicNode } from '../tree/topic-tree.js';
+import { literalLevels, nodeText, TopicTree, type TopicNode } from '../tree/topic-tree.js';
 import { TreeKeys } from '../tree/tree-keys.js';
 import styles from './mqtt-tree.styles.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
@@ -242,7 +241,7 @@ export class MqttTree extends MqttSubscriberElement {
 
   protected override updated(): void {
     // Each row placed at its index, and the scroll box as high as all rows: through the CSSOM, which
-    // pages whose Content-Security-Policy refuses style attributes allow (and no directive to ship).
+    // pages whose Content-Security-Policy refuses style attributes allow (and no style directive to ship).
     const box = this.shadowRoot!.querySelector<HTMLElement>('[part="tree"]')!;
     // Written only when they change: most frames move no row.
     const write = (style: CSSStyleDeclaration, name: string, value: string) => {
@@ -326,17 +325,6 @@ export class MqttTree extends MqttSubscriberElement {
     event.preventDefault();
     if (result.select && result.to) this.select(result.to);
     else this.moveTo(result.to);
-  }
-}
-
-/** How many levels of `filter` come before its first wildcard (0 for an invalid filter). */
-function literalLevels(filter: string): number {
-  try {
-    const levels = parseFilter(filter).match.split('/');
-    const wildcard = levels.findIndex((level) => level === '+' || level === '#');
-    return wildcard < 0 ? levels.length : wildcard;
-  } catch {
-    return 0;
   }
 }
 

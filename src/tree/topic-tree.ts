@@ -9,6 +9,7 @@
  */
 import { payloadTextLossy } from '../session/codec.js';
 import type { MqttMessage } from '../session/message.js';
+import { parseFilter } from '../session/topic.js';
 
 /** How many characters of a payload a node shows. */
 export const MAX_TEXT = 100;
@@ -54,6 +55,17 @@ export function payloadLine(payload: Uint8Array): string {
   // No more than 4 bytes per character: the text cut short never needs more than these.
   const text = payloadTextLossy(payload.subarray(0, MAX_TEXT * 4 + 1));
   return text.length > MAX_TEXT || payload.length > MAX_TEXT * 4 + 1 ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/** How many levels of `filter` come before its first wildcard (0 for an invalid filter): those start expanded. */
+export function literalLevels(filter: string): number {
+  try {
+    const levels = parseFilter(filter).match.split('/');
+    const wildcard = levels.findIndex((level) => level === '+' || level === '#');
+    return wildcard < 0 ? levels.length : wildcard;
+  } catch {
+    return 0;
+  }
 }
 
 /** The text a node shows for its last message ('' for none). */
