@@ -5,7 +5,8 @@
 // - dist/mqtt-elements-chart.min.js: the `<mqtt-chart>` add-on (uPlot + the element), which takes
 //   lit and the kit from `./mqtt-elements.min.js` next to it: one copy of lit and of the kit on a
 //   page that loads both files, and loading the add-on alone loads the main bundle too;
-// - dist/mqtt-elements-discovery.min.js: the `<mqtt-discovery>` add-on, made the same way;
+// - dist/mqtt-elements-discovery.min.js and dist/mqtt-elements-tree.min.js: the `<mqtt-discovery>`
+//   and `<mqtt-tree>` add-ons, made the same way;
 // - build/kit.min.js: the kit's own code alone (lit and mqtt left out), only to measure its size.
 // All print their minified and gzip sizes.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -51,10 +52,11 @@ const SHARED = {
   './dist/controllers/session-controller.js': ['SessionController'],
   './dist/controllers/subscription-controller.js': ['SubscriptionController'],
   './dist/controllers/error-reporter.js': ['ErrorReporter'],
-  './dist/session/codec.js': ['valueText'],
+  'lit/directives/repeat.js': ['repeat'],
+  './dist/session/codec.js': ['valueText', 'payloadTextLossy'],
   './dist/controllers/settings.js': ['checkDigits', 'checkLocale', 'checkNumber', 'positive', 'wholeNumber'],
   './dist/dom/lang.js': ['elementLocale'],
-  './dist/lib/intl.js': ['numberFormat', 'timeFormat'],
+  './dist/lib/intl.js': ['numberFormat', 'timeFormat', 'timeAgo'],
   './dist/lib/throttle.js': ['Throttle'],
 };
 const MAIN_ENTRY = 'mqtt-elements-cdn-entry';
@@ -161,6 +163,21 @@ export default [
       nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
       minify,
       sizes('CDN discovery add-on'),
+    ],
+  },
+  {
+    input: 'dist/tree.js',
+    output: {
+      file: 'dist/mqtt-elements-tree.min.js',
+      format: 'es',
+      sourcemap: true,
+      paths: { [MAIN]: './mqtt-elements.min.js' },
+    },
+    plugins: [
+      sharedWithMain('tree', ['tree.js', 'tree/', 'elements/mqtt-tree.js', 'elements/mqtt-tree.styles.js']),
+      nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+      minify,
+      sizes('CDN tree add-on'),
     ],
   },
   {

@@ -138,6 +138,7 @@ console.log(`
   Dashboard:  ${page}
   Minimal:    ${page}minimal.html
   Discovery:  ${page}discovery.html
+  Explorer:   ${page}explorer.html
 ${lines.map((line) => `  ${line}\n`).join('')}  Press Ctrl-C to stop.
 `);
 

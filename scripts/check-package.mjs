@@ -36,6 +36,10 @@ for (const needed of [
   'dist/discovery.d.ts',
   'dist/discovery-react.js',
   'dist/mqtt-elements-discovery.min.js',
+  'dist/tree.js',
+  'dist/tree.d.ts',
+  'dist/tree-react.js',
+  'dist/mqtt-elements-tree.min.js',
   'dist/react.js',
   'dist/react.d.ts',
   'dist/jsx.d.ts',
@@ -92,13 +96,15 @@ const resolved = run(
   [
     '--input-type=module',
     '-e',
-    `for (const entry of ['mqtt-elements', 'mqtt-elements/chart', 'mqtt-elements/chart/react', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/mqtt-elements-chart.min.js', 'mqtt-elements/discovery', 'mqtt-elements/discovery/react', 'mqtt-elements/mqtt-elements-discovery.min.js', 'mqtt-elements/custom-elements.json'])
+    `for (const entry of ['mqtt-elements', 'mqtt-elements/chart', 'mqtt-elements/chart/react', 'mqtt-elements/react', 'mqtt-elements/jsx', 'mqtt-elements/vue', 'mqtt-elements/mqtt-elements.min.js', 'mqtt-elements/mqtt-elements-chart.min.js', 'mqtt-elements/discovery', 'mqtt-elements/discovery/react', 'mqtt-elements/mqtt-elements-discovery.min.js', 'mqtt-elements/tree', 'mqtt-elements/tree/react', 'mqtt-elements/mqtt-elements-tree.min.js', 'mqtt-elements/custom-elements.json'])
        console.log(import.meta.resolve(entry));
      const kit = await import('mqtt-elements');
      const { MqttChart } = await import('mqtt-elements/chart');
      if (typeof MqttChart !== 'function') throw new Error('mqtt-elements/chart exports no MqttChart');
      const { MqttDiscovery } = await import('mqtt-elements/discovery');
      if (typeof MqttDiscovery !== 'function') throw new Error('mqtt-elements/discovery exports no MqttDiscovery');
+     const { MqttTree } = await import('mqtt-elements/tree');
+     if (typeof MqttTree !== 'function') throw new Error('mqtt-elements/tree exports no MqttTree');
      const { MqttValue } = await import('mqtt-elements/react');
      const { createElement } = await import('react');
      const { renderToString } = await import('react-dom/server');
@@ -109,12 +115,12 @@ const resolved = run(
   .trim()
   .split('\n');
 check(
-  resolved.length === 13 && resolved.slice(0, 12).every((url) => url.includes('/node_modules/mqtt-elements/')),
+  resolved.length === 16 && resolved.slice(0, 15).every((url) => url.includes('/node_modules/mqtt-elements/')),
   `exports did not resolve: ${resolved.join(' ')}`
 );
 check(
-  resolved[12] === 'function <mqtt-value></mqtt-value>',
-  `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[12]}`
+  resolved[15] === 'function <mqtt-value></mqtt-value>',
+  `importing mqtt-elements and rendering mqtt-elements/react in Node gave: ${resolved[15]}`
 );
 
 // The types resolve for a TypeScript user, with the package's own .d.ts files.
@@ -135,6 +141,10 @@ export const cards: DeviceCard[] = (document.createElement('mqtt-discovery') sat
 import { MqttDiscovery as MqttDiscoveryComponent } from 'mqtt-elements/discovery/react';
 export const wrappedDiscovery = <MqttDiscoveryComponent prefix="homeassistant" components="sensor switch" />;
 export const rawDiscovery = <mqtt-discovery prefix="zigbee" devices="Kitchen plug" />;
+import { MqttTree } from 'mqtt-elements/tree';
+export const tree: MqttTree = document.createElement('mqtt-tree');
+import { MqttTree as MqttTreeComponent } from 'mqtt-elements/tree/react';
+export const wrappedTree = <MqttTreeComponent topic="home/#" onMqttSelect={(event) => event.detail.topic} />;
 const el: MqttConnection = document.createElement('mqtt-connection');
 el.addEventListener('mqtt-message', (event) => event.detail.topic satisfies string);
 export const message: MqttMessage | undefined = document.createElement('mqtt-value').message;

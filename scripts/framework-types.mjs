@@ -5,7 +5,8 @@
 //   src/vue.ts    `mqtt-elements/vue`: types for the raw tags in Vue templates (GlobalComponents);
 //   src/chart-react.ts  `mqtt-elements/chart/react`: the React components of the elements that live in
 //                 the chart entry, so that `mqtt-elements/react` never loads uPlot;
-//   src/discovery-react.ts  `mqtt-elements/discovery/react`: the same for the discovery entry.
+//   src/discovery-react.ts, src/tree-react.ts  `mqtt-elements/discovery/react`, `mqtt-elements/tree/react`:
+//                 the same for the discovery and tree entries.
 // `node scripts/framework-types.mjs` writes them; `--check` fails when a committed one is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -19,6 +20,7 @@ export const ENTRIES = [
   { module: 'src/index.ts', from: './index.js', react: 'src/react.ts' },
   { module: 'src/chart.ts', from: './chart.js', react: 'src/chart-react.ts' },
   { module: 'src/discovery.ts', from: './discovery.js', react: 'src/discovery-react.ts' },
+  { module: 'src/tree.ts', from: './tree.js', react: 'src/tree-react.ts' },
 ];
 
 /** The custom elements of a manifest, with what the generators need. */

@@ -46,6 +46,7 @@ const ADD_ON_GRACE = 2000;
 const ADD_ONS = [
   ['mqtt-chart', 'so that pages without charts do not load uPlot', 'chart'],
   ['mqtt-discovery', 'so that pages that do not use it do not load it', 'discovery'],
+  ['mqtt-tree', 'so that pages without a topic tree do not load it', 'tree'],
 ] as const;
 
 /**

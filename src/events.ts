@@ -88,6 +88,22 @@ export class MqttPublishEvent extends CustomEvent<MqttPublishDetail> {
   }
 }
 
+/** Detail of `mqtt-select`. */
+export interface MqttSelectDetail {
+  /** The topic selected (a level of the tree: it may have no message of its own). */
+  readonly topic: string;
+  /** The last message on exactly that topic, if one came. */
+  readonly message?: MqttMessage;
+}
+
+/** `mqtt-select`: the user selected a topic in an `<mqtt-tree>`. */
+export class MqttSelectEvent extends CustomEvent<MqttSelectDetail> {
+  static readonly eventName = 'mqtt-select';
+  constructor(detail: MqttSelectDetail) {
+    super(MqttSelectEvent.eventName, { bubbles: true, composed: true, detail });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'mqtt-status': MqttStatusEvent;
@@ -96,5 +112,6 @@ declare global {
     'mqtt-error': MqttErrorEvent;
     'mqtt-message': MqttMessageEvent;
     'mqtt-publish': MqttPublishEvent;
+    'mqtt-select': MqttSelectEvent;
   }
 }

@@ -4,10 +4,11 @@
 // sets properties and listens for `on<event-name>` props on custom elements:
 // <mqtt-value topic="a/b" digits={1} onmqtt-message={(e) => ...} />.
 import type { HTMLAttributes, Key, Ref } from 'react';
-import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
+import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttSelectEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 import type { MqttChart } from './chart.js';
 import type { MqttDiscovery } from './discovery.js';
+import type { MqttTree } from './tree.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
@@ -177,6 +178,23 @@ export interface MqttSubscribeJsxProps extends HTMLAttributes<MqttSubscribe> {
   key?: Key;
 }
 
+/** The props of a raw `<mqtt-tree>` in React's JSX. */
+export interface MqttTreeJsxProps extends HTMLAttributes<MqttTree> {
+  topic?: Written<MqttTree['topic']>;
+  type?: Written<MqttTree['type']>;
+  label?: Written<MqttTree['label']>;
+  locale?: Written<MqttTree['locale']>;
+  selected?: Written<MqttTree['selected']>;
+  qos?: Written<MqttTree['qos']>;
+  path?: Written<MqttTree['path']>;
+  connection?: Written<MqttTree['connection']>;
+  'onmqtt-select'?: (event: MqttSelectEvent) => void;
+  'onmqtt-message'?: (event: MqttMessageEvent) => void;
+  'onmqtt-error'?: (event: MqttErrorEvent) => void;
+  ref?: Ref<MqttTree>;
+  key?: Key;
+}
+
 /** The props of a raw `<mqtt-value>` in React's JSX. */
 export interface MqttValueJsxProps extends HTMLAttributes<MqttValue> {
   placeholder?: Written<MqttValue['placeholder']>;
@@ -211,6 +229,7 @@ declare module 'react' {
       'mqtt-log': MqttLogJsxProps;
       'mqtt-publish': MqttPublishJsxProps;
       'mqtt-subscribe': MqttSubscribeJsxProps;
+      'mqtt-tree': MqttTreeJsxProps;
       'mqtt-value': MqttValueJsxProps;
     }
   }

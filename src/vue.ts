@@ -3,10 +3,11 @@
 // Vue templates type-check the raw tags (vue-tsc, Volar) with these; `@mqtt-message` is the
 // `onMqttMessage` prop. Vite still needs compilerOptions.isCustomElement (see the README).
 import type { DefineComponent, HTMLAttributes } from 'vue';
-import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttStatusEvent } from './events.js';
+import type { MqttConnectEvent, MqttDisconnectEvent, MqttErrorEvent, MqttMessageEvent, MqttPublishEvent, MqttSelectEvent, MqttStatusEvent } from './events.js';
 import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from './index.js';
 import type { MqttChart } from './chart.js';
 import type { MqttDiscovery } from './discovery.js';
+import type { MqttTree } from './tree.js';
 
 /** A property value as a template may write it: numbers also as the strings that spell them. */
 type Written<T> = T | (NonNullable<T> extends number ? `${NonNullable<T>}` : never);
@@ -162,6 +163,21 @@ export interface MqttSubscribeVueProps extends HTMLAttributes {
   onMqttError?: (event: MqttErrorEvent) => void;
 }
 
+/** The props of a raw `<mqtt-tree>` in a Vue template. */
+export interface MqttTreeVueProps extends HTMLAttributes {
+  topic?: Written<MqttTree['topic']>;
+  type?: Written<MqttTree['type']>;
+  label?: Written<MqttTree['label']>;
+  locale?: Written<MqttTree['locale']>;
+  selected?: Written<MqttTree['selected']>;
+  qos?: Written<MqttTree['qos']>;
+  path?: Written<MqttTree['path']>;
+  connection?: Written<MqttTree['connection']>;
+  onMqttSelect?: (event: MqttSelectEvent) => void;
+  onMqttMessage?: (event: MqttMessageEvent) => void;
+  onMqttError?: (event: MqttErrorEvent) => void;
+}
+
 /** The props of a raw `<mqtt-value>` in a Vue template. */
 export interface MqttValueVueProps extends HTMLAttributes {
   placeholder?: Written<MqttValue['placeholder']>;
@@ -193,6 +209,7 @@ declare module 'vue' {
     'mqtt-log': DefineComponent<MqttLogVueProps>;
     'mqtt-publish': DefineComponent<MqttPublishVueProps>;
     'mqtt-subscribe': DefineComponent<MqttSubscribeVueProps>;
+    'mqtt-tree': DefineComponent<MqttTreeVueProps>;
     'mqtt-value': DefineComponent<MqttValueVueProps>;
   }
 }

@@ -3,6 +3,8 @@ import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
 import '../src/chart.js';
 import type { MqttChart } from '../src/chart.js';
 import type { MqttConnection, MqttGauge, MqttLog, MqttPublish, MqttSubscribe, MqttValue } from '../src/index.js';
+import '../src/tree.js';
+import type { MqttTree } from '../src/tree.js';
 import { brokerPublish, connected, onMainBroker, subscriptionsAtBroker, uniqueTopic } from './helpers.js';
 
 /** A node of Chromium's accessibility tree, as screen readers are given it. */
@@ -12,6 +14,9 @@ interface AxNode {
   value?: string | number;
   checked?: boolean | 'mixed';
   live?: string;
+  selected?: boolean;
+  expanded?: boolean;
+  level?: number;
   children?: AxNode[];
 }
 
@@ -224,5 +229,29 @@ describe('accessibility', () => {
     find(bound, (node) => (node.live && node.live !== 'off' ? (live.push(node), false) : false));
     expect(live).to.have.length(0);
     expect(texts(bound)).to.include('true');
+  });
+
+  it('<mqtt-tree>: a named tree whose rows are read as name, value, count and time, with their states', async () => {
+    const topic = uniqueTopic('a11y-tree');
+    conn = await fixture<MqttConnection>(
+      html`<mqtt-connection url=${url}>
+        <section id="topics"><mqtt-tree topic="${topic}/#" label="Kitchen topics" locale="en"></mqtt-tree></section>
+      </mqtt-connection>`
+    );
+    await subscriptionsAtBroker(`${topic}/#`, 1);
+    const el = conn.querySelector<MqttTree>('mqtt-tree')!;
+    await brokerPublish({ topic: `${topic}/lamp`, payload: 'on', retain: true });
+    await brokerPublish({ topic: `${topic}/lamp`, payload: 'off' });
+    el.selected = `${topic}/lamp`;
+    await waitUntil(() => el.shadowRoot!.querySelector('[aria-selected="true"]'), 'not selected');
+    await expect(el).to.be.accessible();
+    const topics = await tree('#topics');
+    const treeNode = find(topics, (n) => n.role === 'tree');
+    expect(treeNode).to.include({ name: 'Kitchen topics' });
+    const lamp = find(topics, (n) => n.role === 'treeitem' && String(n.name).startsWith('lamp'));
+    // Chromium puts a space between the row's parts, before the commas too.
+    expect(lamp).to.include({ name: 'lamp , off , 2 messages, now', selected: true, level: 4 });
+    const parent = find(topics, (n) => n.role === 'treeitem' && String(n.name).startsWith('a11y-tree'));
+    expect(parent).to.include({ name: 'a11y-tree , 1 topic , 2 messages, now', expanded: true });
   });
 });

@@ -20,6 +20,20 @@ export function startMosquitto(variant: MosquittoVariant = 'anonymous'): Promise
   return executeServerCommand<BrokerAccess, { variant: MosquittoVariant }>('mosquitto-start', { variant });
 }
 
+/**
+ * Publishes `count` messages at once into the anonymous mosquitto (`{i}` in topic or payload is the
+ * index), in order, from a Node-side client; resolves once they are all written.
+ */
+export async function mosquittoPublish(options: {
+  topic: string;
+  payload?: string;
+  count?: number;
+  qos?: number;
+  retain?: boolean;
+}): Promise<void> {
+  await executeServerCommand('mosquitto-publish', options);
+}
+
 /** Where the bridged mosquitto pair of scripts/mosquitto-cluster.mjs listens: node 0, node 1. */
 export interface ClusterAccess {
   /** WebSocket urls (`ws://127.0.0.1:PORT/mqtt`) of node 0 and node 1. */

@@ -182,6 +182,9 @@ describe('security', () => {
     for (const sub of doc.querySelectorAll<MqttValue | MqttSubscribe>('mqtt-value, mqtt-subscribe')) sub.topic = topic;
     const publisher = doc.querySelector('mqtt-publish')!;
     publisher.topic = `${topic}/button`;
+    const tree = doc.querySelector('mqtt-tree')!;
+    const treeTopic = uniqueTopic('csp-tree');
+    tree.topic = `${treeTopic}/#`;
     conn.url = sameOriginBrokerUrl();
     // Pings every second: a keep-alive timer that never fires shows as a drop within 1.5 s.
     conn.keepalive = 1;
@@ -190,6 +193,9 @@ describe('security', () => {
     conn.addEventListener('mqtt-disconnect', () => drops++);
     await waitUntil(() => conn.status === 'connected', `not connected: ${conn.error}`);
     await subscriptionsAtBroker(topic, 1);
+    await subscriptionsAtBroker(treeTopic, 1);
+    await brokerPublish({ topic: `${treeTopic}/a`, payload: 'one' });
+    await brokerPublish({ topic: `${treeTopic}/b`, payload: 'two' });
     await brokerPublish({ topic, payload: '<img src=x onerror="parent.pwned=1">21.5' });
     const value = doc.querySelector('mqtt-value')!;
     await waitUntil(() => value.shadowRoot?.textContent?.includes('21.5'), 'no value shown');
@@ -200,6 +206,11 @@ describe('security', () => {
     // Lit's styles apply (adopted style sheets, not inline <style>).
     expect(win.getComputedStyle(value).display).to.equal('inline');
     expect(win.getComputedStyle(value.shadowRoot!.querySelector('[part=unit]')!).marginInlineStart).not.to.equal('');
+    // The tree places its rows through the CSSOM, which the policy allows (a style attribute it would refuse).
+    const rows = () => Array.from(tree.shadowRoot!.querySelectorAll<HTMLElement>('[role=treeitem]'));
+    await waitUntil(() => rows().length === 5, 'the tree shows no rows');
+    const tops = rows().map((row) => row.getBoundingClientRect().top);
+    expect(new Set(tops).size, 'rows on top of each other').to.equal(5);
     await sleep(3000);
     expect(drops, 'the keep-alive works under the policy').to.equal(0);
     expect(conn.status).to.equal('connected');

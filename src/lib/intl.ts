@@ -71,3 +71,36 @@ const TIME_OPTIONS: Record<TimeStyle, Intl.DateTimeFormatOptions> = {
 export function timeFormat(locale: string | undefined, style: TimeStyle): Intl.DateTimeFormat {
   return cached(dateFormats, `${locale}|${style}`, () => new Intl.DateTimeFormat(locale, TIME_OPTIONS[style]));
 }
+
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+const agoTexts = new Map<string, string>();
+const AGO_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+/**
+ * How long ago `ms` milliseconds is, in its largest whole unit from seconds to days, short and in
+ * `locale` ("now", "5s ago", "3 min ago"). The texts are cached too: a tree writes one per row
+ * shown, in every frame that renders.
+ */
+export function timeAgo(locale: string | undefined, ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const [unit, size] = AGO_UNITS.find(([, size]) => seconds >= size) ?? AGO_UNITS[3]!;
+  const count = Math.floor(seconds / size);
+  const key = `${locale}|${unit}|${count}`;
+  let text = agoTexts.get(key);
+  if (text === undefined) {
+    const format = cached(
+      relativeFormats,
+      `${locale}`,
+      () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'narrow' })
+    );
+    text = format.format(-count, unit);
+    if (agoTexts.size >= MAX_CACHED * 5) agoTexts.clear();
+    agoTexts.set(key, text);
+  }
+  return text;
+}

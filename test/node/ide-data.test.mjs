@@ -27,6 +27,7 @@ test('every element of the manifest is in both files, with its attributes and ev
     'mqtt-log',
     'mqtt-publish',
     'mqtt-subscribe',
+    'mqtt-tree',
     'mqtt-value',
   ]);
   for (const el of elements) {

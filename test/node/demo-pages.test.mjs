@@ -1,8 +1,9 @@
-// demo/discovery.html as a visitor sees it: one <mqtt-discovery> tag, and the devices that
-// demo/discovery-devices.mjs simulates from test/fixtures/discovery (zigbee2mqtt, Tasmota, ESPHome)
-// describing themselves on the demo broker. Checks the cards, a command confirmed by its device,
-// axe, and saves build/screenshots/discovery.png (the README's copy, docs/discovery.png, is
-// rewritten by npm run screenshot). Needs the build (dist/) and Chromium.
+// The demo's one-tag pages as a visitor sees them. demo/discovery.html: one <mqtt-discovery> tag,
+// and the devices that demo/discovery-devices.mjs simulates from test/fixtures/discovery
+// (zigbee2mqtt, Tasmota, ESPHome) describing themselves on the demo broker: the cards, a command
+// confirmed by its device, axe. demo/explorer.html: one <mqtt-tree> of everything on the demo
+// broker: its rows, the keys, axe. Each saves a screenshot in build/screenshots/ (the README's
+// copies in docs/ are rewritten by npm run screenshot). Needs the build (dist/) and Chromium.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -12,6 +13,14 @@ import { axeViolations, openPage, root, startServer } from './demo-server.mjs';
 
 let server;
 let browser;
+
+/** Saves the page as build/screenshots/`name`; with npm run screenshot, the README's copy in docs/ too. */
+async function screenshot(page, name) {
+  mkdirSync(new URL('build/screenshots/', root), { recursive: true });
+  const file = new URL(`build/screenshots/${name}`, root);
+  await page.screenshot({ path: file.pathname, fullPage: true });
+  if (process.env.UPDATE_README_SCREENSHOT) copyFileSync(file, new URL(`docs/${name}`, root));
+}
 
 before(async () => {
   server = await startServer(['--port', '0', '--mqtt-port', '0']);
@@ -67,11 +76,40 @@ test('the discovery page builds a card per simulated device, and a switch waits 
     { timeout: 10000, polling: 100 }
   );
   assert.deepEqual(await axeViolations(page), []);
-  mkdirSync(new URL('build/screenshots/', root), { recursive: true });
-  const screenshot = new URL('build/screenshots/discovery.png', root);
-  await page.screenshot({ path: screenshot.pathname, fullPage: true });
-  // npm run screenshot: the README's copy too.
-  if (process.env.UPDATE_README_SCREENSHOT) copyFileSync(screenshot, new URL('docs/discovery.png', root));
+  await screenshot(page, 'discovery.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the explorer page shows every topic of the demo broker as a tree that the keys walk', async () => {
+  const ready = () => {
+    const tree = document.querySelector('mqtt-tree');
+    return (tree?.size ?? 0) >= 40 && tree.shadowRoot.querySelectorAll('[role="treeitem"]').length > 3;
+  };
+  const { page, errors } = await openPage(browser, server.dashboard, '/demo/explorer.html', { ready });
+  const rows = () =>
+    page.$eval('mqtt-tree', (tree) =>
+      [...tree.shadowRoot.querySelectorAll('[role="treeitem"]')].map(
+        (row) => row.querySelector('[part="name"]').textContent
+      )
+    );
+  // The first levels: the dashboard's devices, the discovery configs and the discovery devices' own.
+  for (const top of ['home', 'homeassistant', 'zigbee2mqtt', 'greenhouse'])
+    assert.ok((await rows()).includes(top), top);
+  // From home/kitchen (set from script: it opens home), the keys open kitchen, go to its first
+  // child and select it.
+  const picked = page.evaluate(() => {
+    const tree = document.querySelector('mqtt-tree');
+    tree.selected = 'home/kitchen';
+    return new Promise((resolve) =>
+      tree.addEventListener('mqtt-select', (e) => resolve(e.detail.topic), { once: true })
+    );
+  });
+  await page.evaluate(() => document.querySelector('mqtt-tree').shadowRoot.querySelector('[part="tree"]').focus());
+  for (const key of ['ArrowRight', 'ArrowRight', 'Enter']) await page.keyboard.press(key);
+  assert.equal(await picked, 'home/kitchen/climate');
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'explorer.png');
   assert.deepEqual(errors, []);
   await page.close();
 });
