@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { fmt, median, pad, spread } from './stats.mjs';
 
 /** Figures that are checks, not costs: no kit/baseline ratio. */
 const NO_RATIO = new Set([
@@ -16,23 +17,6 @@ const NO_RATIO = new Set([
   'clock offset ms',
 ]);
 
-/**
- * The median of `values` (NaN for none).
- * @param {number[]} values
- * @returns {number}
- */
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  if (sorted.length === 0) return NaN;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const fmt = (n) =>
-  Number.isNaN(n) ? '–' : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
-const spread = (values) =>
-  values?.length ? `${fmt(median(values))} [${fmt(Math.min(...values))}–${fmt(Math.max(...values))}]` : '–';
-const pad = (text, width) => String(text).padEnd(width);
 const thousands = (n) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 
 /**

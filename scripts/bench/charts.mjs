@@ -28,6 +28,7 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { startMosquitto } from '../mosquitto.mjs';
 import { selected } from './select.mjs';
+import { fmt, median, pad, sleep, spread } from './stats.mjs';
 import { serveFiles } from './serve.mjs';
 
 // `npm run bench` runs this after run.mjs: not when BENCH_SCENARIOS names other parts only.
@@ -49,17 +50,6 @@ for (const file of ['dist/mqtt-elements.min.js', 'dist/mqtt-elements-chart.min.j
     console.error(`${file} is missing: run npm run build first.`);
     process.exit(1);
   }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const fmt = (n) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
-/** "12.3 [10.1–15.0]": the median and the range of `values`. */
-const spread = (values) => `${fmt(median(values))} [${fmt(Math.min(...values))}–${fmt(Math.max(...values))}]`;
-const pad = (text, width) => String(text).padEnd(width);
 
 // ---------------------------------------------------------------------------------------------
 // Servers, browser, publisher

@@ -25,6 +25,7 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { startMosquittoBench } from './broker-mosquitto.mjs';
 import { serveFiles } from './serve.mjs';
+import { sleep, spread } from './stats.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RATE = 1000;
@@ -39,18 +40,6 @@ if (!existsSync(join(root, 'dist/mqtt-elements.min.js'))) {
   console.error('dist/mqtt-elements.min.js is missing: run npm run build first.');
   process.exit(1);
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const fmt = (n) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
-const spread = (values) =>
-  values.length === 1
-    ? fmt(values[0])
-    : `${fmt(median(values))} [${fmt(Math.min(...values))}–${fmt(Math.max(...values))}]`;
 
 const files = await serveFiles(root);
 const broker = await startMosquittoBench();
