@@ -174,7 +174,13 @@ export default [
       paths: { [MAIN]: './mqtt-elements.min.js' },
     },
     plugins: [
-      sharedWithMain('tree', ['tree.js', 'tree/', 'elements/mqtt-tree.js', 'elements/mqtt-tree.styles.js']),
+      sharedWithMain('tree', [
+        'tree.js',
+        'tree/',
+        'elements/mqtt-tree.js',
+        'elements/mqtt-tree-row.js',
+        'elements/mqtt-tree.styles.js',
+      ]),
       nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
       minify,
       sizes('CDN tree add-on'),

@@ -4,11 +4,11 @@ import { repeat } from 'lit/directives/repeat.js';
 import { checkLocale } from '../controllers/settings.js';
 import { elementLocale } from '../dom/lang.js';
 import { MqttSelectEvent } from '../events.js';
-import { numberFormat, timeAgo } from '../lib/intl.js';
 import type { PayloadType } from '../session/codec.js';
 import type { MqttMessage } from '../session/message.js';
-import { literalLevels, nodeText, TopicTree, type TopicNode } from '../tree/topic-tree.js';
+import { literalLevels, rowsInView, TopicTree, type TopicNode } from '../tree/topic-tree.js';
 import { TreeKeys } from '../tree/tree-keys.js';
+import { treeRow } from './mqtt-tree-row.js';
 import styles from './mqtt-tree.styles.js';
 import { MqttSubscriberElement } from './subscriber-element.js';
 
@@ -158,16 +158,8 @@ export class MqttTree extends MqttSubscriberElement {
     // A level collapsed from script may hide the active row: its nearest row above takes over.
     while (this.active && this.tree.rowOf(this.active) < 0)
       this.active = this.active.depth > 0 ? this.active.parent : undefined;
-    const height = this.rowHeight;
-    const top = Math.max(0, Math.min(this.scrollWanted ?? this.scrolled, rows.length * height - this.viewport));
-    const first = Math.max(0, Math.floor(top / height) - OVERSCAN);
-    const end = Math.min(rows.length, Math.ceil((top + this.viewport) / height) + OVERSCAN);
-    const shown: number[] = [];
-    for (let i = first; i < end; i++) shown.push(i);
-    // The active row is always rendered, in view or not: aria-activedescendant must find it.
-    const active = this.tree.rowOf(this.active);
-    if (active >= 0 && active < first) shown.unshift(active);
-    if (active >= end) shown.push(active);
+    const top = this.scrollWanted ?? this.scrolled;
+    const shown = rowsInView(rows.length, top, this.viewport, this.rowHeight, this.tree.rowOf(this.active), OVERSCAN);
     const locale = elementLocale(this, this.localeShown);
     const now = Date.now();
     // Rows keyed by node: a scroll moves the rows that stay in view (their text is not laid out
@@ -187,41 +179,10 @@ export class MqttTree extends MqttSubscriberElement {
         ${repeat(
           shown,
           (i) => rows[i]!.id,
-          (i) => this.row(rows[i]!, i, locale, now)
+          (i) => treeRow(rows[i]!, i, { locale, now, selected: this.selected, active: this.active })
         )}
       </div>
       <div class="probe" aria-hidden="true"></div>`;
-  }
-
-  private row(node: TopicNode, i: number, locale: string | undefined, now: number) {
-    const parent = node.children.length > 0;
-    const text = nodeText(node);
-    const selected = node.topic === this.selected;
-    // The row is read as its text ("kitchen, 21.5, 2 messages, 5s ago"): the commas and words that
-    // the eye does not need are visually hidden. (Chromium adds a space before each comma, as it
-    // does between flex items; a screen reader pauses at the comma all the same.)
-    const comma = html`<span class="sr">, </span>`;
-    // One text (two bindings with a space between lose the space in Chromium's accessibility tree).
-    const topics = `${numberFormat(locale).format(node.topics)} ${node.topics === 1 ? 'topic' : 'topics'}`;
-    return html`<div
-      part=${`row${selected ? ' selected' : ''}${node === this.active ? ' active' : ''}`}
-      role="treeitem"
-      id=${`r${node.id}`}
-      data-row=${i}
-      aria-level=${node.depth + 1}
-      aria-setsize=${node.parent!.children.length}
-      aria-posinset=${node.position + 1}
-      aria-expanded=${parent ? String(node.expanded) : nothing}
-      aria-selected=${selected ? 'true' : nothing}
-    >
-      <span part="toggle" aria-hidden="true">${parent ? (node.expanded ? '▾' : '▸') : ''}</span
-      ><span part="name">${node.name}</span>${text ? comma : nothing}<span part="value">${text}</span>${
-        node.message?.retain ? html`${comma}<span part="retained">retained</span>` : nothing
-      }${parent ? html`${comma}<span part="topics">${topics}</span>` : nothing}${comma}<span part="count"
-        >${numberFormat(locale).format(node.total)}</span
-      ><span class="sr"> ${node.total === 1 ? 'message' : 'messages'}, </span
-      ><span part="time">${timeAgo(locale, now - node.last)}</span>
-    </div>`;
   }
 
   /** A tree shows what arrives: nothing remembered from an earlier page load. */

@@ -68,6 +68,29 @@ export function literalLevels(filter: string): number {
   }
 }
 
+/**
+ * The indexes of the rows to render: those in view from `top` (px) in a box `viewport` px high with
+ * rows `height` px high, `overscan` more on each side, and the `active` row (-1: none) wherever it
+ * is, since `aria-activedescendant` must find it.
+ */
+export function rowsInView(
+  count: number,
+  top: number,
+  viewport: number,
+  height: number,
+  active: number,
+  overscan: number
+): number[] {
+  const from = Math.max(0, Math.min(top, count * height - viewport));
+  const first = Math.max(0, Math.floor(from / height) - overscan);
+  const end = Math.min(count, Math.ceil((from + viewport) / height) + overscan);
+  const shown: number[] = [];
+  for (let i = first; i < end; i++) shown.push(i);
+  if (active >= 0 && active < first) shown.unshift(active);
+  if (active >= end) shown.push(active);
+  return shown;
+}
+
 /** The text a node shows for its last message ('' for none). */
 export function nodeText(node: TopicNode): string {
   if (!node.message) return '';
