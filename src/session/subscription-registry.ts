@@ -3,7 +3,8 @@ import { MqttDiagnosticError, subscribeRefused } from './diagnostics.js';
 import { deliver, type DecodeMemo, type Listener, type RawMessage } from './deliver.js';
 import type { Memory } from './memory.js';
 import type { MqttMessage, QoS, SubscribeOptions } from './message.js';
-import { FilterTrie, parseFilter } from './topic.js';
+import { parseFilter } from './topic.js';
+import { EntryIndex, request, type Entry } from './subscription-entries.js';
 
 /** One flush's changes: at most one SUBSCRIBE and one UNSUBSCRIBE packet. */
 export interface SubscriptionBatch {
@@ -26,26 +27,6 @@ export interface SubscriptionSink {
   send(batch: SubscriptionBatch, answer: SubscribeAnswer): void;
 }
 
-interface Entry {
-  /** The filter the broker is sent. */
-  readonly filter: string;
-  /** The filter topics are matched against (without a `$share/group/` prefix). */
-  readonly match: string;
-  readonly listeners: Set<Listener>;
-  /** The QoS the broker was asked for on this connection; undefined: not subscribed there. */
-  sent: QoS | undefined;
-  /** The last message per topic received through this filter. */
-  readonly last: Map<string, RawMessage>;
-  /** The most remembered messages per topic its listeners want (`remember`); 0: none. */
-  remember: number;
-}
-
-/** What the broker is asked for `entry` at `qos` (the MQTT 5 options of its first listener). */
-function request(entry: Entry, qos: QoS): ISubscriptionMap[string] {
-  const first = entry.listeners.values().next().value?.options ?? {};
-  return { qos, nl: first.noLocal ?? false, rap: first.retainAsPublished ?? false, rh: first.retainHandling ?? 0 };
-}
-
 /** How many topics each filter remembers the last message of. */
 export const LAST_VALUES_PER_FILTER = 1000;
 
@@ -56,10 +37,8 @@ export const LAST_VALUES_PER_FILTER = 1000;
  * that is up, if any.
  */
 export class SubscriptionRegistry {
-  /** Every filter held, by the filter the broker is sent. */
-  private readonly entries = new Map<string, Entry>();
-  /** The same entries by the filter that topics are matched against (a shared subscription's differs). */
-  private readonly trie = new FilterTrie<Entry[]>();
+  /** Every filter held. */
+  private readonly entries = new EntryIndex();
   private readonly dirty = new Set<Entry>();
   private flushScheduled = false;
   private held = false;
@@ -97,7 +76,7 @@ export class SubscriptionRegistry {
         last: new Map(),
         remember: 0,
       };
-      this.addEntry(entry);
+      this.entries.add(entry);
     }
     entry.listeners.add(listener);
     entry.remember = Math.max(entry.remember, options.remember ?? 0);
@@ -191,7 +170,7 @@ export class SubscriptionRegistry {
   /** The last payload received on `topic` through any filter, if one is remembered. */
   lastPayload(topic: string): Uint8Array | undefined {
     let payload: Uint8Array | undefined;
-    this.trie.match(topic, (entries) => {
+    this.entries.match(topic, (entries) => {
       for (const entry of entries) payload ??= entry.last.get(topic)?.payload;
     });
     return payload;
@@ -223,7 +202,7 @@ export class SubscriptionRegistry {
     // made when a second listener needs it.
     const decoded: DecodeMemo = {};
     let keep = 0;
-    this.trie.match(topic, (entries) => {
+    this.entries.match(topic, (entries) => {
       for (const entry of entries) {
         if (entry.remember > keep) keep = entry.remember;
         const last = entry.last;
@@ -274,7 +253,7 @@ export class SubscriptionRegistry {
           if (!sink) continue;
           unsubscribe.push(entry.filter);
         }
-        this.removeEntry(entry);
+        this.entries.remove(entry);
         continue;
       }
       if (!sink) continue;
@@ -302,21 +281,6 @@ export class SubscriptionRegistry {
         if (grant.qos >= 0x80) this.refuse(grant.topic, grant.qos);
       }
     });
-  }
-
-  private addEntry(entry: Entry): void {
-    this.entries.set(entry.filter, entry);
-    const same = this.trie.get(entry.match);
-    if (same) same.push(entry);
-    else this.trie.set(entry.match, [entry]);
-  }
-
-  private removeEntry(entry: Entry): void {
-    this.entries.delete(entry.filter);
-    const same = this.trie.get(entry.match) ?? [];
-    const rest = same.filter((other) => other !== entry);
-    if (rest.length > 0) this.trie.set(entry.match, rest);
-    else this.trie.delete(entry.match);
   }
 
   private refuse(filter: string, code: number, cause?: unknown): void {
