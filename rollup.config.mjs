@@ -7,6 +7,8 @@
 //   page that loads both files, and loading the add-on alone loads the main bundle too;
 // - dist/mqtt-elements-discovery.min.js and dist/mqtt-elements-tree.min.js: the `<mqtt-discovery>`
 //   and `<mqtt-tree>` add-ons, made the same way;
+// - dist/mqtt-elements-worker.js: the SharedWorker of `<mqtt-connection shared>`, a classic script
+//   with mqtt and the kit's DOM-free session inside (a worker cannot share the page's modules);
 // - build/kit.min.js: the kit's own code alone (lit and mqtt left out), only to measure its size.
 // All print their minified and gzip sizes.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -76,7 +78,9 @@ function mainEntry() {
     resolveId: (id) => (id === MAIN_ENTRY ? id : null),
     load: (id) => (id === MAIN_ENTRY ? code : null),
     generateBundle(_options, bundle) {
-      mainExports = new Set(Object.values(bundle).flatMap((chunk) => (chunk.type === 'chunk' ? chunk.exports : [])));
+      mainExports = new Set(
+        Object.values(bundle).flatMap((chunk) => (chunk.type === 'chunk' && chunk.isEntry ? chunk.exports : []))
+      );
     },
   };
 }
@@ -120,7 +124,16 @@ const minify = terser({ ecma: 2022, module: true, format: { comments: false } })
 export default [
   {
     input: MAIN_ENTRY,
-    output: { file: 'dist/mqtt-elements.min.js', format: 'es', sourcemap: true },
+    // The lazy chunk takes what it needs from the bundle itself (exports added to it), not from a third file.
+    preserveEntrySignatures: 'allow-extension',
+    // The tab's side of `<mqtt-connection shared>` is loaded on first use: mqtt-elements-shared-session.min.js.
+    output: {
+      dir: 'dist',
+      entryFileNames: 'mqtt-elements.min.js',
+      chunkFileNames: 'mqtt-elements-[name].min.js',
+      format: 'es',
+      sourcemap: true,
+    },
     plugins: [
       mainEntry(),
       nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
@@ -187,9 +200,19 @@ export default [
     ],
   },
   {
+    input: 'dist/shared/worker.js',
+    output: { file: 'dist/mqtt-elements-worker.js', format: 'iife', sourcemap: true },
+    plugins: [
+      nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+      terser({ ecma: 2022, format: { comments: false } }),
+      sizes('SharedWorker (mqtt + session)'),
+    ],
+  },
+  {
     input: 'dist/index.js',
     output: { file: 'build/kit.min.js', format: 'es' },
-    external: (id) => /^(lit|@lit\/|mqtt)/.test(id),
+    // The tab's side of a shared connection is loaded only by pages that use it: not counted.
+    external: (id) => /^(lit|@lit\/|mqtt)/.test(id) || id.endsWith('/shared-session.js'),
     plugins: [nodeResolve({ browser: true }), minify, sizes("The kit's own code")],
   },
 ];

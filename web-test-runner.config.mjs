@@ -9,6 +9,7 @@ import { authenticateToken, credentialsMiddleware, issueToken, tokenStats } from
 import { reactEsmPlugin } from './scripts/react-esm.mjs';
 import { browserArgs as mosquittoBrowserArgs, mosquittoPlugin } from './scripts/mosquitto-plugin.mjs';
 import { rabbitmqPlugin } from './scripts/rabbitmq-plugin.mjs';
+import { tabsPlugin } from './scripts/tabs-plugin.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 /**
@@ -205,6 +206,7 @@ export default {
     brokerPlugin(),
     mosquittoPlugin(),
     rabbitmqPlugin(),
+    tabsPlugin(),
     // The browser's own accessibility tree, for tests of what screen readers are given.
     a11ySnapshotPlugin(),
   ],

@@ -27,7 +27,9 @@ export async function startBroker({
   onPublish,
 } = {}) {
   const broker = await Aedes.createBroker(authenticate ? { authenticate } : {});
-  const stats = { subscribePackets: 0, unsubscribePackets: 0, published: 0 };
+  // `connects`: clients the broker accepted (a reconnect counts again).
+  const stats = { subscribePackets: 0, unsubscribePackets: 0, published: 0, connects: 0 };
+  broker.on('client', () => stats.connects++);
   broker.on('subscribe', () => stats.subscribePackets++);
   broker.on('unsubscribe', () => stats.unsubscribePackets++);
   broker.on('publish', (packet, client) => {

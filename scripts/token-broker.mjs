@@ -15,7 +15,8 @@ export function issueToken(lifetime) {
 }
 
 /** Counts of what the broker did with tokens, for tests. */
-export const tokenStats = { accepted: 0, refused: 0, expiredClosed: 0 };
+// `fetchedBy`: the Referer of the last token fetched from `/__credentials/token` (a worker's is its script).
+export const tokenStats = { accepted: 0, refused: 0, expiredClosed: 0, fetchedBy: '' };
 
 /** The `authenticate` hook: accepts a live token as the password, and closes the client when it expires. */
 export function authenticateToken(client, _username, password, done) {
@@ -46,6 +47,7 @@ export async function credentialsMiddleware(ctx, next) {
   ctx.set('cache-control', 'no-store');
   const kind = match[1];
   if (kind === 'token') {
+    tokenStats.fetchedBy = ctx.get('referer');
     const { token, expiresAt } = issueToken(Number(ctx.query.lifetime ?? 60000));
     ctx.type = 'application/json';
     ctx.body = JSON.stringify({ username: 'browser', password: token, expiresAt });

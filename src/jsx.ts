@@ -56,6 +56,7 @@ export interface MqttConnectionJsxProps extends HTMLAttributes<MqttConnection> {
   willQos?: Written<MqttConnection['willQos']>;
   willRetain?: Written<MqttConnection['willRetain']>;
   will?: Written<MqttConnection['will']>;
+  shared?: Written<MqttConnection['shared']>;
   manual?: Written<MqttConnection['manual']>;
   options?: Written<MqttConnection['options']>;
   'credentials-url'?: MqttConnection['credentialsUrl'] | string;

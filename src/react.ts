@@ -28,7 +28,7 @@ export const MqttConnection = createComponent({
     onMqttError: 'mqtt-error' as EventName<MqttErrorEvent>,
   },
   displayName: 'MqttConnection',
-}) as unknown as MqttComponent<MqttConnectionElement, 'url' | 'shuffle' | 'credentialsUrl' | 'persist' | 'credentials' | 'clientId' | 'username' | 'password' | 'protocolVersion' | 'keepalive' | 'clean' | 'sessionExpiry' | 'connectTimeout' | 'reconnectPeriod' | 'reconnectMaxPeriod' | 'willTopic' | 'willPayload' | 'willQos' | 'willRetain' | 'will' | 'manual' | 'options', { onMqttStatus?: (event: MqttStatusEvent) => void; onMqttConnect?: (event: MqttConnectEvent) => void; onMqttDisconnect?: (event: MqttDisconnectEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
+}) as unknown as MqttComponent<MqttConnectionElement, 'url' | 'shuffle' | 'credentialsUrl' | 'persist' | 'credentials' | 'clientId' | 'username' | 'password' | 'protocolVersion' | 'keepalive' | 'clean' | 'sessionExpiry' | 'connectTimeout' | 'reconnectPeriod' | 'reconnectMaxPeriod' | 'willTopic' | 'willPayload' | 'willQos' | 'willRetain' | 'will' | 'shared' | 'manual' | 'options', { onMqttStatus?: (event: MqttStatusEvent) => void; onMqttConnect?: (event: MqttConnectEvent) => void; onMqttDisconnect?: (event: MqttDisconnectEvent) => void; onMqttError?: (event: MqttErrorEvent) => void }>;
 
 /** `<mqtt-gauge>` as a React component: properties as props, events as `on…` props. */
 export const MqttGauge = createComponent({

@@ -18,6 +18,8 @@ export interface BrokerStats {
   subscribePackets: number;
   unsubscribePackets: number;
   published: number;
+  /** Clients the broker accepted (a reconnect counts again). */
+  connects: number;
 }
 
 /** Packet counters of a test broker since it started. */

@@ -91,6 +91,14 @@ export abstract class MqttConnectionSettings extends ReactiveElement {
   /** The last will as an object; takes precedence over the `will-*` attributes. */
   @property({ attribute: false }) will?: MqttWill;
 
+  /**
+   * Share one broker connection with the page's other tabs (of this origin, with the same settings),
+   * held by a SharedWorker: subscriptions counted across tabs, last values shown at once in a new
+   * tab, status and events in every tab. Where no SharedWorker can be had (an older browser, a
+   * Content-Security-Policy), the element uses a connection of its own and says so on the console.
+   */
+  @property({ type: Boolean }) shared = false;
+
   /** Do not connect on its own; call `connect()`. */
   @property({ type: Boolean }) manual = false;
 

@@ -44,6 +44,7 @@ export const CONNECTION_OPTIONS = [
   'willRetain',
   'will',
   'options',
+  'shared',
 ] as const;
 
 const ms = 'a number of milliseconds';

@@ -8,7 +8,8 @@ import { numbersFromStrings } from '../controllers/numbers.js';
 import { registerSession } from '../controllers/registry.js';
 import { MqttConnectEvent, MqttDisconnectEvent, MqttStatusEvent } from '../events.js';
 import type { ConnectionStatus, MqttMessage, PublishOptions, SubscribeOptions } from '../session/message.js';
-import { MqttSession } from '../session/session.js';
+import type { SessionConfig, SessionHooks } from '../session/session.js';
+import { SessionChoice } from '../shared/session-choice.js';
 import { MqttConnectionSettings } from './connection-settings.js';
 import { adoptBlockDisplay } from '../dom/block-display.js';
 import { afterPageScripts, pageScriptsRunning } from '../dom/page-scripts.js';
@@ -37,23 +38,20 @@ export class MqttConnection extends MqttConnectionSettings {
   /** Not reactive: the status changes while the element updates (it opens the connection then). */
   private currentStatus: ConnectionStatus = 'disconnected';
 
-  private readonly session = new MqttSession({
-    status: (status, previous) => {
-      this.currentStatus = status;
-      this.setAttribute('status', status);
-      const url = this.session.connectedUrl;
-      if (url) this.setAttribute('connected-url', url);
-      else this.removeAttribute('connected-url');
-      this.dispatchEvent(new MqttStatusEvent({ status, previous }));
+  /** The session in use: a connection of the tab's own, or with `shared` the tabs' one. */
+  private readonly sessions = new SessionChoice({
+    hooks: (inUse) => this.hooks(inUse),
+    changed: (session) => {
+      this.provider.setValue(session);
+      this.register();
     },
-    connect: (connack) => {
-      this.reporter.clear();
-      this.reporter.reset();
-      this.dispatchEvent(new MqttConnectEvent({ connack }));
+    reopen: () => {
+      if (this.openedWith) this.open();
     },
-    disconnect: (reason) => this.dispatchEvent(new MqttDisconnectEvent(reason === undefined ? {} : { reason })),
-    error: (error) => this.reporter.report(error),
+    workerUrl: () => MqttConnection.sharedWorkerUrl,
   });
+  /** The client id this element made up for itself: not one to share. */
+  private readonly ownClientId = this.clientId;
   private readonly reporter = new ErrorReporter(this);
   /** Whether the element should be connected (auto-connected, or `connect()` called). */
   private active = false;
@@ -64,17 +62,29 @@ export class MqttConnection extends MqttConnectionSettings {
   private unregister: (() => void) | undefined;
   /**
    * When the network comes back or the tab becomes visible again: retry now, or check the link.
-   * When the page is hidden or left: what `persist` remembers is written now.
+   * When the page is hidden or left: what `persist` remembers is written now, and a shared
+   * connection is left (a page in the back/forward cache holds nothing; it joins again when shown).
    */
   private readonly wake = (event: Event): void => {
-    if (event.type === 'online' || (event.type !== 'pagehide' && document.visibilityState === 'visible'))
+    if (event.type === 'pageshow') {
+      if ((event as PageTransitionEvent).persisted && this.openedWith && this.session.status === 'disconnected')
+        this.open();
+    } else if (event.type === 'online' || (event.type !== 'pagehide' && document.visibilityState === 'visible')) {
       this.session.wake();
-    else this.session.keep();
+    } else {
+      this.session.keep();
+      if (event.type === 'pagehide' && this.session !== this.sessions.local) void this.session.close();
+    }
   };
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Provides the session to the elements inside (its subscriber count is read by leak tests). */
   protected readonly provider = new ContextProvider(this, { context: mqttContext, initialValue: this.session });
+
+  /** The session in use. */
+  private get session(): SessionChoice['current'] {
+    return this.sessions.current;
+  }
 
   /** `disconnected`, `connecting`, `connected` or `reconnecting`; reflected as the `status` attribute. */
   get status(): ConnectionStatus {
@@ -91,7 +101,13 @@ export class MqttConnection extends MqttConnectionSettings {
     return this.session.connectedUrl;
   }
 
-  /** The MQTT.js client, for code that needs it (undefined until a url is opened). */
+  /**
+   * Where `<mqtt-connection shared>` finds its SharedWorker: by default `mqtt-elements-worker.js`
+   * next to the kit's module (the bundle in dist/). Set it where the file is served from elsewhere.
+   */
+  static sharedWorkerUrl: string | URL | undefined;
+
+  /** The MQTT.js client, for code that needs it (undefined until a url is opened, and with `shared`: it lives in the worker). */
   get client(): MqttClient | undefined {
     return this.session.client;
   }
@@ -114,6 +130,7 @@ export class MqttConnection extends MqttConnectionSettings {
     this.register();
     window.addEventListener('online', this.wake);
     window.addEventListener('pagehide', this.wake);
+    window.addEventListener('pageshow', this.wake);
     document.addEventListener('visibilitychange', this.wake);
     if (!this.manual && !this.active) {
       this.active = true;
@@ -128,6 +145,7 @@ export class MqttConnection extends MqttConnectionSettings {
     this.unregister = undefined;
     window.removeEventListener('online', this.wake);
     window.removeEventListener('pagehide', this.wake);
+    window.removeEventListener('pageshow', this.wake);
     document.removeEventListener('visibilitychange', this.wake);
     // A move in the same task (remove, then insert) keeps the client. Meanwhile the elements that
     // leave with this one do not unsubscribe one by one (a persistent session keeps their filters).
@@ -243,18 +261,51 @@ export class MqttConnection extends MqttConnectionSettings {
 
   private open(): void {
     this.openedWith = CONNECTION_OPTIONS.map((name) => this[name]);
-    this.remember();
     if (!this.url) {
-      if (this.session.client) void this.session.close();
+      this.remember();
+      if (this.session.status !== 'disconnected' || this.session.client) void this.session.close();
       return;
     }
-    this.session.open({
+    const config: SessionConfig = {
       url: this.url,
       shuffle: this.shuffle,
       credentials: this.credentials ?? this.credentialsUrl ?? undefined,
       options: clientOptions(this, this.reporter),
       reconnectMaxPeriod: checkedNumber(this.reporter, 'reconnect-max-period', this.reconnectMaxPeriod, 30000),
-    });
+    };
+    const session = this.sessions.choose(this.shared, config);
+    if (!session) return;
+    // Tabs share a connection whatever client id each made up for itself (one of theirs is used).
+    if (session !== this.sessions.local && this.clientId === this.ownClientId) delete config.options!.clientId;
+    this.remember();
+    session.open(config);
+  }
+
+  /** The hooks of a session, heard only while it is the one in use. */
+  private hooks(inUse: () => boolean): SessionHooks {
+    return {
+      status: (status, previous) => {
+        if (!inUse()) return;
+        this.currentStatus = status;
+        this.setAttribute('status', status);
+        const url = this.session.connectedUrl;
+        if (url) this.setAttribute('connected-url', url);
+        else this.removeAttribute('connected-url');
+        this.dispatchEvent(new MqttStatusEvent({ status, previous }));
+      },
+      connect: (connack) => {
+        if (!inUse()) return;
+        this.reporter.clear();
+        this.reporter.reset();
+        this.dispatchEvent(new MqttConnectEvent({ connack }));
+      },
+      disconnect: (reason) => {
+        if (inUse()) this.dispatchEvent(new MqttDisconnectEvent(reason === undefined ? {} : { reason }));
+      },
+      error: (error) => {
+        if (inUse()) this.reporter.report(error);
+      },
+    };
   }
 
   private register(): void {

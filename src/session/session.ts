@@ -102,9 +102,16 @@ export class MqttSession {
     this.connection.open(config);
   }
 
-  /** Ends the client (sending DISCONNECT when connected). Subscriptions stay registered. */
+  /**
+   * Ends the client (sending DISCONNECT when connected). Subscriptions stay registered. The
+   * DISCONNECT goes on the wire at once: a page, or a SharedWorker whose last tab closed, may not
+   * run another task.
+   */
   close(): Promise<void> {
-    return this.connection.close();
+    const client = this.connection.client;
+    const closed = this.connection.close();
+    if (client) sendNow(client);
+    return closed;
   }
 
   /**
