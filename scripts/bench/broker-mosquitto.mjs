@@ -52,12 +52,14 @@ export function processCpuSeconds(pid) {
  * for the publisher (a Node MQTT.js client).
  * @returns {Promise<BenchBroker & { pid: number }>}
  */
-export async function startMosquittoBench() {
+/** `sysInterval`: seconds between mosquitto's $SYS counters (bench:tabs reads what it sent). */
+export async function startMosquittoBench({ sysInterval } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-elements-bench-mosquitto-'));
   const mqttPort = await freePort();
   const wsPort = await freePort();
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, [...mosquittoConfig({ mqttPort, wsPort }), ''].join('\n'));
+  const lines = [...mosquittoConfig({ mqttPort, wsPort }), ...(sysInterval ? [`sys_interval ${sysInterval}`] : [])];
+  writeFileSync(config, [...lines, ''].join('\n'));
   let broker;
   let publisher;
   try {
@@ -75,6 +77,7 @@ export async function startMosquittoBench() {
   return {
     name: 'mosquitto',
     pid: broker.pid,
+    sysInterval,
     url: `ws://127.0.0.1:${wsPort}/mqtt`,
     clientUrl: `mqtt://127.0.0.1:${mqttPort}`,
     publish({ topic, payload, qos = 0 }) {

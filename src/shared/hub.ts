@@ -151,8 +151,8 @@ export class SharedHub {
       case 'join':
         return this.join(member, message);
       case 'leave':
-        void this.leave(member);
-        return;
+        // The tab closes its port after it: nothing more comes from it.
+        return this.release(member);
       case 'subscribe': {
         if (!shared) return;
         const { sid } = message;

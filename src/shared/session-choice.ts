@@ -105,8 +105,9 @@ export class SessionChoice {
     warned = true;
     console.warn(
       `<mqtt-connection shared>: ${reason}, so this tab uses a broker connection of its own.\n` +
-        'Sharing needs a browser with SharedWorker and, under a Content-Security-Policy, a `worker-src` that ' +
-        'allows where mqtt-elements-worker.js is served from.'
+        "Sharing needs a browser with SharedWorker and mqtt-elements-worker.js served from the page's own origin " +
+        '(with the kit from a CDN, copy the file to your site and set MqttConnection.sharedWorkerUrl); ' +
+        'under a Content-Security-Policy, a worker-src that allows it.'
     );
   }
 }
