@@ -25,6 +25,15 @@ export function tabsPlugin() {
     // Evaluates `script` (an expression; a promise is awaited) in the tab, answering `{ value }`: the
     // runner takes an answer of undefined or null for a command nobody handles.
     'tab-eval': async ({ id, script }) => ({ value: await tab(id).evaluate(script) }),
+    // Navigates the tab to `path`, and back (a page may be kept in the back/forward cache meanwhile).
+    'tab-goto': async ({ id, path }, testPage) => {
+      await tab(id).goto(new URL(path, testPage.url()).href);
+      return true;
+    },
+    'tab-back': async ({ id }) => {
+      await tab(id).goBack();
+      return true;
+    },
     // Closes the tab as a user does (its page is unloaded).
     'tab-close': async ({ id }) => {
       await tab(id).close();

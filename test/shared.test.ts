@@ -5,6 +5,7 @@ import {
   brokerStats,
   brokerSubscriptions,
   brokerUrl,
+  subscriptionsAtBroker,
   sameOriginBrokerUrl,
   stopBroker,
   uniqueTopic,
@@ -57,7 +58,7 @@ describe('<mqtt-connection shared> across tabs', function () {
     expect(await brokerClients(BROKER)).to.have.length(1);
     expect(await brokerSubscriptions(topic, BROKER)).to.have.length(1);
     await brokerPublish({ name: BROKER, topic, payload: '21.5' });
-    for (const tab of tabs) await tab.until(`window.tab.values()[${JSON.stringify(topic)}] === '21.5'`, 'the value');
+    for (const tab of tabs) await tab.shows(topic, '21.5');
     for (const tab of tabs) {
       const events = await tab.eval<string[]>('window.tab.events');
       expect(events, `tab ${tab.id}`).to.include.members(['status:connected', 'mqtt-connect']);
@@ -68,9 +69,9 @@ describe('<mqtt-connection shared> across tabs', function () {
     const topic = uniqueTopic('humidity');
     const [first] = await openTabs(1, url, [topic]);
     await brokerPublish({ name: BROKER, topic, payload: '48' });
-    await first!.until(`window.tab.values()[${JSON.stringify(topic)}] === '48'`);
+    await first!.shows(topic, '48');
     const second = await Tab.open({ url, topics: topic });
-    await second.until(`window.tab.values()[${JSON.stringify(topic)}] === '48'`, 'the last value', 3000);
+    await second.shows(topic, '48', 1500);
     expect(await brokerClients(BROKER)).to.have.length(1);
   });
 
@@ -78,11 +79,11 @@ describe('<mqtt-connection shared> across tabs', function () {
     const topic = uniqueTopic('lamp');
     const tabs = await openTabs(3, url, [topic]);
     expect(await tabs[1]!.eval(`window.tab.publish(${JSON.stringify(topic)}, 'on')`)).to.equal('published');
-    for (const tab of tabs) await tab.until(`window.tab.values()[${JSON.stringify(topic)}] === 'on'`);
+    for (const tab of tabs) await tab.shows(topic, 'on');
     await tabs[0]!.close();
     await tabs[1]!.close();
     await brokerPublish({ name: BROKER, topic, payload: 'off' });
-    await tabs[2]!.until(`window.tab.values()[${JSON.stringify(topic)}] === 'off'`);
+    await tabs[2]!.shows(topic, 'off');
     expect(await brokerClients(BROKER)).to.have.length(1);
     expect(await brokerSubscriptions(topic, BROKER)).to.have.length(1);
   });
@@ -92,13 +93,31 @@ describe('<mqtt-connection shared> across tabs', function () {
     const dropped = uniqueTopic('dropped');
     const [survivor] = await openTabs(1, url, [kept]);
     const [doomed] = await openTabs(1, url, [dropped]);
-    await waitUntil(async () => (await brokerSubscriptions(dropped, BROKER)).length === 1, 'subscribed');
+    await subscriptionsAtBroker(dropped, 1, BROKER);
     await doomed!.crash();
-    await waitUntil(async () => (await brokerSubscriptions(dropped, BROKER)).length === 0, 'released at the broker', {
-      timeout: 8000,
-    });
+    await subscriptionsAtBroker(dropped, 0, BROKER);
     await brokerPublish({ name: BROKER, topic: kept, payload: 'still here' });
-    await survivor!.until(`window.tab.values()[${JSON.stringify(kept)}] === 'still here'`);
+    await survivor!.shows(kept, 'still here');
+    expect(await brokerClients(BROKER)).to.have.length(1);
+  });
+
+  it('a tab that is left releases what it held, and takes it up again when the user comes back', async () => {
+    const kept = uniqueTopic('front');
+    const left = uniqueTopic('left');
+    const [front] = await openTabs(1, url, [kept]);
+    const [tab] = await openTabs(1, url, [left]);
+    await subscriptionsAtBroker(left, 1, BROKER);
+    await tab!.goto('/test/fixtures/package.html');
+    await subscriptionsAtBroker(left, 0, BROKER);
+    await tab!.back();
+    await tab!.until('!!window.tab');
+    await tab!.until("window.tab.status() === 'connected'", 'connected again');
+    // The same page came back from the back/forward cache (its events go on), and joined again.
+    const events = await tab!.eval<string[]>('window.tab.events');
+    expect(events.slice(-3)).to.deep.equal(['status:disconnected', 'status:connected', 'mqtt-connect']);
+    await brokerPublish({ name: BROKER, topic: left, payload: 'back' });
+    await tab!.shows(left, 'back');
+    await front!.shows(kept, null);
     expect(await brokerClients(BROKER)).to.have.length(1);
   });
 
@@ -112,7 +131,7 @@ describe('<mqtt-connection shared> across tabs', function () {
     const { connects } = await brokerStats(BROKER);
     expect(connects, 'connections accepted by the restarted broker').to.equal(1);
     await brokerPublish({ name: BROKER, topic, payload: 'back' });
-    for (const tab of tabs) await tab.until(`window.tab.values()[${JSON.stringify(topic)}] === 'back'`);
+    for (const tab of tabs) await tab.shows(topic, 'back');
   });
 
   it('a page whose Content-Security-Policy refuses workers uses a connection of its own, and says so once', async () => {
@@ -120,7 +139,7 @@ describe('<mqtt-connection shared> across tabs', function () {
     const tab = await Tab.open({ url: sameOriginBrokerUrl(), topics: topic }, '/test/fixtures/shared-csp.html');
     await tab.until("window.tab.status() === 'connected'", 'connected on its own');
     await brokerPublish({ topic, payload: 'own' });
-    await tab.until(`window.tab.values()[${JSON.stringify(topic)}] === 'own'`);
+    await tab.shows(topic, 'own');
     const warnings = await tab.eval<string[]>('window.tab.warnings');
     const said = warnings.filter((w) => w.includes('<mqtt-connection shared>'));
     expect(said).to.have.length(1);

@@ -66,9 +66,25 @@ export class Tab {
     );
   }
 
+  /** Waits until the tab's `<mqtt-value>` of `topic` holds `value` (null: none yet). */
+  shows(topic: string, value: string | null, timeout?: number): Promise<void> {
+    const script = `window.tab.values()[${JSON.stringify(topic)}] === ${JSON.stringify(value)}`;
+    return this.until(script, `${topic} shows ${value}`, timeout);
+  }
+
   /** The value of each of the tab's `<mqtt-value>`, by topic. */
   values(): Promise<Record<string, string | null>> {
     return this.eval('window.tab.values()');
+  }
+
+  /** Navigates to `path` (same origin), leaving this page. */
+  goto(path: string): Promise<boolean> {
+    return executeServerCommand('tab-goto', { id: this.id, path });
+  }
+
+  /** Goes back to the page left with {@link goto}. */
+  back(): Promise<boolean> {
+    return executeServerCommand('tab-back', { id: this.id });
   }
 
   close(): Promise<boolean> {

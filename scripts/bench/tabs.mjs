@@ -13,6 +13,8 @@
 //   processes with the tabs open after the run, minus the browser's before any tab opened; and the
 //   JS heap of the tabs and the worker (CDP), after a GC.
 // Variants alternate (shared, own, own, shared, ...) over ROUNDS (default 3); medians [min–max].
+// PROFILE=1: also a CPU profile of the run in the worker and the first tab (shared) or the first tab
+// (own): the functions with the most self time, where the ms go.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { connectAsync } from 'mqtt';
@@ -86,6 +88,36 @@ async function publishesSent(url) {
   return value;
 }
 
+/** Starts the V8 sampling profiler in the first tab and the shared worker; resolves to `stop()`. */
+async function profile(browser, pages) {
+  const targets = [['tab 1', await pages[0].createCDPSession()]];
+  for (const target of browser.targets()) {
+    if (target.type() === 'shared_worker') targets.push(['worker', await target.createCDPSession()]);
+  }
+  for (const [, cdp] of targets) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
+  return async () => {
+    for (const [name, cdp] of targets) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const self = new Map();
+      const dt = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+      for (const id of profile.samples) {
+        const { functionName, url, lineNumber } = byId.get(id).callFrame;
+        const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+        self.set(key, (self.get(key) ?? 0) + dt);
+      }
+      const total = [...self.values()].reduce((a, b) => a + b, 0);
+      const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 10);
+      console.log(`  profile, ${name}: ${fmt(total)} ms sampled`);
+      for (const [key, ms] of top) console.log(`    ${pad(fmt(ms), 8)} ms  ${key}`);
+    }
+  };
+}
+
 /** JS heap MB used by the tabs and the shared worker (if any), after a GC in each. */
 async function heapMb(browser, pages) {
   let bytes = 0;
@@ -127,6 +159,7 @@ async function run(shared, broker, origin) {
     const pids = chromiumPids(browser.process().pid);
     const cpu = cpuOf(pids);
     const sentBefore = await publishesSent(broker.clientUrl);
+    const stopProfile = process.env.PROFILE ? await profile(browser, pages) : undefined;
     const started = performance.now();
     const last = await publishRoundRobin(broker, topics, MESSAGES);
     for (;;) {
@@ -136,6 +169,7 @@ async function run(shared, broker, origin) {
       await sleep(20);
     }
     const seconds = (performance.now() - started) / 1000;
+    await stopProfile?.();
     const cpuSeconds = cpuOf(chromiumPids(browser.process().pid)) - cpu;
     // $SYS is published every few seconds: wait for a count that includes the run.
     await sleep(broker.sysInterval ? broker.sysInterval * 1000 + 500 : 0);

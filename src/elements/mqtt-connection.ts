@@ -12,6 +12,7 @@ import type { SessionConfig, SessionHooks } from '../session/session.js';
 import { SessionChoice } from '../shared/session-choice.js';
 import { MqttConnectionSettings } from './connection-settings.js';
 import { adoptBlockDisplay } from '../dom/block-display.js';
+import { PageLifecycle } from '../dom/page-lifecycle.js';
 import { afterPageScripts, pageScriptsRunning } from '../dom/page-scripts.js';
 import { checkedNumber, clientOptions, CONNECTION_OPTIONS, trueUnlessFalse } from './mqtt-connection.options.js';
 
@@ -38,9 +39,28 @@ export class MqttConnection extends MqttConnectionSettings {
   /** Not reactive: the status changes while the element updates (it opens the connection then). */
   private currentStatus: ConnectionStatus = 'disconnected';
 
+  /** What the session in use tells: reflected, and fired as events. */
+  private readonly hooks: SessionHooks = {
+    status: (status, previous) => {
+      this.currentStatus = status;
+      this.setAttribute('status', status);
+      const url = this.session.connectedUrl;
+      if (url) this.setAttribute('connected-url', url);
+      else this.removeAttribute('connected-url');
+      this.dispatchEvent(new MqttStatusEvent({ status, previous }));
+    },
+    connect: (connack) => {
+      this.reporter.clear();
+      this.reporter.reset();
+      this.dispatchEvent(new MqttConnectEvent({ connack }));
+    },
+    disconnect: (reason) => this.dispatchEvent(new MqttDisconnectEvent(reason === undefined ? {} : { reason })),
+    error: (error) => this.reporter.report(error),
+  };
+
   /** The session in use: a connection of the tab's own, or with `shared` the tabs' one. */
   private readonly sessions = new SessionChoice({
-    hooks: (inUse) => this.hooks(inUse),
+    hooks: this.hooks,
     changed: (session) => {
       this.provider.setValue(session);
       this.register();
@@ -65,17 +85,16 @@ export class MqttConnection extends MqttConnectionSettings {
    * When the page is hidden or left: what `persist` remembers is written now, and a shared
    * connection is left (a page in the back/forward cache holds nothing; it joins again when shown).
    */
-  private readonly wake = (event: Event): void => {
-    if (event.type === 'pageshow') {
-      if ((event as PageTransitionEvent).persisted && this.openedWith && this.session.status === 'disconnected')
-        this.open();
-    } else if (event.type === 'online' || (event.type !== 'pagehide' && document.visibilityState === 'visible')) {
-      this.session.wake();
-    } else {
+  private readonly lifecycle = new PageLifecycle({
+    awake: () => this.session.wake(),
+    hidden: (leaving) => {
       this.session.keep();
-      if (event.type === 'pagehide' && this.session !== this.sessions.local) void this.session.close();
-    }
-  };
+      if (leaving && this.session !== this.sessions.local) void this.session.close();
+    },
+    restored: () => {
+      if (this.openedWith && this.session.status === 'disconnected') this.open();
+    },
+  });
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Provides the session to the elements inside (its subscriber count is read by leak tests). */
@@ -128,10 +147,7 @@ export class MqttConnection extends MqttConnectionSettings {
     this.closeTimer = undefined;
     this.session.hold(false);
     this.register();
-    window.addEventListener('online', this.wake);
-    window.addEventListener('pagehide', this.wake);
-    window.addEventListener('pageshow', this.wake);
-    document.addEventListener('visibilitychange', this.wake);
+    this.lifecycle.listen(true);
     if (!this.manual && !this.active) {
       this.active = true;
       this.requestUpdate();
@@ -143,10 +159,7 @@ export class MqttConnection extends MqttConnectionSettings {
     super.disconnectedCallback();
     this.unregister?.();
     this.unregister = undefined;
-    window.removeEventListener('online', this.wake);
-    window.removeEventListener('pagehide', this.wake);
-    window.removeEventListener('pageshow', this.wake);
-    document.removeEventListener('visibilitychange', this.wake);
+    this.lifecycle.listen(false);
     // A move in the same task (remove, then insert) keeps the client. Meanwhile the elements that
     // leave with this one do not unsubscribe one by one (a persistent session keeps their filters).
     this.session.hold(true);
@@ -279,33 +292,6 @@ export class MqttConnection extends MqttConnectionSettings {
     if (session !== this.sessions.local && this.clientId === this.ownClientId) delete config.options!.clientId;
     this.remember();
     session.open(config);
-  }
-
-  /** The hooks of a session, heard only while it is the one in use. */
-  private hooks(inUse: () => boolean): SessionHooks {
-    return {
-      status: (status, previous) => {
-        if (!inUse()) return;
-        this.currentStatus = status;
-        this.setAttribute('status', status);
-        const url = this.session.connectedUrl;
-        if (url) this.setAttribute('connected-url', url);
-        else this.removeAttribute('connected-url');
-        this.dispatchEvent(new MqttStatusEvent({ status, previous }));
-      },
-      connect: (connack) => {
-        if (!inUse()) return;
-        this.reporter.clear();
-        this.reporter.reset();
-        this.dispatchEvent(new MqttConnectEvent({ connack }));
-      },
-      disconnect: (reason) => {
-        if (inUse()) this.dispatchEvent(new MqttDisconnectEvent(reason === undefined ? {} : { reason }));
-      },
-      error: (error) => {
-        if (inUse()) this.reporter.report(error);
-      },
-    };
   }
 
   private register(): void {

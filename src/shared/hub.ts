@@ -33,10 +33,15 @@ class Member {
 
   constructor(readonly port: HubPort) {}
 
-  /** Sends `message` with the others of this task, in order. */
+  /**
+   * Sends `message` with the others that come before the next task, in order. A message from the
+   * broker comes in a task of its own (one WebSocket frame), and a `postMessage` costs far more than
+   * cloning one more message into it: the batch waits for the tasks already queued (a timeout of 0),
+   * so that a burst goes to each tab in a few calls instead of one per message.
+   */
   send(message: WorkerMessage): void {
     if (this.outbox.push(message) > 1) return;
-    queueMicrotask(() => {
+    setTimeout(() => {
       const batch = this.outbox;
       this.outbox = [];
       this.port.postMessage(batch);

@@ -24,8 +24,8 @@ function canShare(config: SessionConfig): boolean {
 
 /** What a connection element needs of its sessions: the hooks of each, and what to do on a change. */
 export interface SessionChoiceHost {
-  /** The hooks of a session, to be heard only while `inUse()`. */
-  hooks(inUse: () => boolean): SessionHooks;
+  /** What the session in use tells (those of the other are not passed on). */
+  readonly hooks: SessionHooks;
   /** `session` is now the one in use. */
   changed(session: MqttSession | SharedSession): void;
   /** Open again: the shared session's code has loaded, or it was refused after it was opened. */
@@ -50,7 +50,7 @@ export class SessionChoice {
   private refused: string | undefined;
 
   constructor(private readonly host: SessionChoiceHost) {
-    this.local = new MqttSession(host.hooks(() => this.current === this.local));
+    this.local = new MqttSession(this.hooksWhile(() => this.current === this.local));
     this.current = this.local;
   }
 
@@ -82,12 +82,20 @@ export class SessionChoice {
     }
     return (this.shared ??= new Shared(
       () => openSharedWorker(this.host.workerUrl()),
-      this.host.hooks(() => this.current === this.shared),
+      this.hooksWhile(() => this.current === this.shared),
       (reason) => {
         this.refuse(reason);
         if (this.current === this.shared) this.host.reopen();
       }
     ));
+  }
+
+  /** The host's hooks, called only while `inUse()`. */
+  private hooksWhile(inUse: () => boolean): SessionHooks {
+    const hooks = this.host.hooks as Record<string, (...args: unknown[]) => void>;
+    return Object.fromEntries(
+      Object.entries(hooks).map(([name, hook]) => [name, (...args: unknown[]) => inUse() && hook(...args)])
+    );
   }
 
   private use(session: MqttSession | SharedSession): void {

@@ -8,6 +8,7 @@ import type {
   PublishOptions,
   SubscribeOptions,
 } from '../session/message.js';
+import { MqttHintedError } from '../session/hinted-error.js';
 import { parseFilter, validateTopic } from '../session/topic.js';
 import {
   errorData,
@@ -141,6 +142,11 @@ export class SharedSession {
     }
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!this.port) {
+      return Promise.reject(
+        new MqttHintedError('The shared connection is closed: nothing was published.', 'Call connect() first.')
+      );
+    }
     return new Promise((resolve, reject) => {
       const pid = ++this.nextId;
       this.pending.set(pid, { resolve, reject, options });
