@@ -126,6 +126,19 @@ describe('<mqtt-connection shared> in one page', function () {
     expect(await recordedPublishes(topic, name)).to.deep.equal(['close']);
   });
 
+  it('publishes what was published before it opened, through the shared connection', async () => {
+    const url = await brokerUrl('tabs');
+    const topic = uniqueTopic('early');
+    await recordPublishes(topic, 'tabs');
+    const el = make(url);
+    // Before the element's first update: its own (unopened) connection queues it.
+    const published = el.publish(topic, 'early', { qos: 1 });
+    await published;
+    expect(el.client, 'sent by the worker').to.equal(undefined);
+    await waitUntil(async () => (await recordedPublishes(topic, 'tabs')).length === 1);
+    expect(await recordedPublishes(topic, 'tabs')).to.deep.equal(['early']);
+  });
+
   it('shares subscriptions across tabs: one per filter at the broker, gone with its last holder', async () => {
     const url = await brokerUrl('tabs');
     const topic = uniqueTopic('shared');

@@ -292,6 +292,7 @@ export class MqttConnection extends MqttConnectionSettings {
     if (session !== this.sessions.local && this.clientId === this.ownClientId) delete config.options!.clientId;
     this.remember();
     session.open(config);
+    this.sessions.carryOver();
   }
 
   private register(): void {

@@ -159,6 +159,11 @@ export class MqttSession {
     this.registry.remembers(memory);
   }
 
+  /** Takes what waits to be published, to publish it through another session. */
+  takeQueued(): QueuedPublish[] {
+    return this.queue.drain();
+  }
+
   /** Writes what is remembered now (the page is being hidden or closed). */
   keep(): void {
     void this.memory?.write();

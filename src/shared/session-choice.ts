@@ -98,6 +98,17 @@ export class SessionChoice {
     );
   }
 
+  /**
+   * After the session in use was opened: what waits to be published in the tab's own connection,
+   * which it left, goes out through it (a publish made before the first connection, or while the
+   * shared session's code loaded), with its promise and its signal.
+   */
+  carryOver(): void {
+    if (this.current === this.local) return;
+    for (const { topic, payload, options, resolve, reject } of this.local.takeQueued())
+      this.current.publish(topic, payload, options).then(resolve, reject);
+  }
+
   private use(session: MqttSession | SharedSession): void {
     const old = this.current;
     if (session === old) return;
