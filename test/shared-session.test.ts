@@ -139,6 +139,17 @@ describe('<mqtt-connection shared> in one page', function () {
     expect(await recordedPublishes(topic, 'tabs')).to.deep.equal(['early']);
   });
 
+  it('connects again on connect() after the shared connection gave up', async () => {
+    const name = 'again';
+    const url = await brokerUrl(name);
+    await stopBroker(name);
+    const el = make(url, (el) => (el.reconnectPeriod = 0));
+    await waitUntil(() => !!el.error && el.status === 'disconnected', 'gave up');
+    await brokerUrl(name);
+    el.connect();
+    await connected(el);
+  });
+
   it('shares subscriptions across tabs: one per filter at the broker, gone with its last holder', async () => {
     const url = await brokerUrl('tabs');
     const topic = uniqueTopic('shared');
@@ -183,6 +194,24 @@ describe('<mqtt-connection shared> in one page', function () {
       expect(said[0]).to.contain('options');
     } finally {
       captured.restore();
+    }
+  });
+
+  // After the test of the console's one warning (the page is told once).
+  it('when the worker fails to load, uses a connection of its own, and publishes what waited for the worker', async () => {
+    const url = await brokerUrl('tabs');
+    const topic = uniqueTopic('missing');
+    await recordPublishes(topic, 'tabs');
+    MqttConnection.sharedWorkerUrl = '/test/fixtures/no-such-worker.js';
+    try {
+      const el = make(url);
+      const published = el.publish(topic, 'kept', { qos: 1 });
+      await connected(el);
+      expect(el.client, 'a connection of its own').not.to.equal(undefined);
+      await published;
+      expect(await recordedPublishes(topic, 'tabs')).to.deep.equal(['kept']);
+    } finally {
+      MqttConnection.sharedWorkerUrl = WORKER;
     }
   });
 

@@ -114,7 +114,12 @@ describe('<mqtt-connection shared> across tabs', function () {
     await tab!.until("window.tab.status() === 'connected'", 'connected again');
     // The same page came back from the back/forward cache (its events go on), and joined again.
     const events = await tab!.eval<string[]>('window.tab.events');
-    expect(events.slice(-3)).to.deep.equal(['status:disconnected', 'status:connected', 'mqtt-connect']);
+    expect(events.slice(-4)).to.deep.equal([
+      'status:disconnected',
+      'mqtt-disconnect',
+      'status:connected',
+      'mqtt-connect',
+    ]);
     await brokerPublish({ name: BROKER, topic: left, payload: 'back' });
     await tab!.shows(left, 'back');
     await front!.shows(kept, null);

@@ -11,52 +11,20 @@ import {
   type TabMessage,
   type WorkerMessage,
 } from './protocol.js';
+import { Member, portable, type HubPort, type WatchLock } from './member.js';
 
-/** The worker's end of one tab's port. */
-export interface HubPort {
-  postMessage(message: WorkerMessage[]): void;
-  onmessage: ((event: MessageEvent<TabMessage[]>) => void) | null;
-  close(): void;
-}
+export type { HubPort, WatchLock } from './member.js';
 
-/** How the hub learns that a tab is gone: `gone` is called once the tab holding `lock` has vanished. */
-export type WatchLock = (lock: string, gone: () => void) => void;
-
-/** One tab's `<mqtt-connection shared>`: its port, and what it holds in its session. */
-class Member {
-  shared: Shared | undefined;
-  readonly listeners = new Map<number, () => void>();
-  readonly publishes = new Map<number, AbortController>();
-  /** Whether it gave a `credentials` function. */
-  asks = false;
-  private outbox: WorkerMessage[] = [];
-
-  constructor(readonly port: HubPort) {}
-
-  /**
-   * Sends `message` with the others that come before the next task, in order. A message from the
-   * broker comes in a task of its own (one WebSocket frame), and a `postMessage` costs far more than
-   * cloning one more message into it: the batch waits for the tasks already queued (a timeout of 0),
-   * so that a burst goes to each tab in a few calls instead of one per message.
-   */
-  send(message: WorkerMessage): void {
-    if (this.outbox.push(message) > 1) return;
-    setTimeout(() => {
-      const batch = this.outbox;
-      this.outbox = [];
-      this.port.postMessage(batch);
-    });
-  }
-}
+/** Credentials requests, numbered across sessions (a tab's answer names the one it answers). */
+let nextRequest = 0;
 
 /** One broker connection and the tabs that share it. */
-class Shared {
+export class Shared {
   readonly members = new Set<Member>();
   status: ConnectionStatus = 'disconnected';
   connack: IConnackPacket | undefined;
   error: HintedError | undefined;
   readonly session: MqttSession;
-  private nextRequest = 0;
   readonly asking = new Map<
     number,
     { member: Member; request: MqttCredentialsRequest; settle(answer: TabMessage & { t: 'credentials-answer' }): void }
@@ -88,7 +56,7 @@ class Shared {
   /** Asks a tab that gave a `credentials` function; another one if that tab goes away meanwhile. */
   askCredentials(request: MqttCredentialsRequest): Promise<MqttCredentials> {
     return new Promise((resolve, reject) => {
-      const rid = ++this.nextRequest;
+      const rid = ++nextRequest;
       const ask = (tried: Set<Member>) => {
         const member = [...this.members].find((m) => m.asks && !tried.has(m));
         if (!member) {
@@ -183,10 +151,10 @@ export class SharedHub {
       case 'publish':
         return this.publish(member, message);
       case 'withdraw':
-        member.publishes.get(message.pid)?.abort(errorFrom(message.reason));
+        member.publishes.get(message.pid)?.controller.abort(errorFrom(message.reason));
         return;
       case 'credentials-answer':
-        shared?.asking.get(message.rid)?.settle(message);
+        if (shared?.asking.get(message.rid)?.member === member) shared.asking.get(message.rid)!.settle(message);
         return;
       case 'wake':
         return shared?.session.wake();
@@ -205,7 +173,11 @@ export class SharedHub {
 
   private join(member: Member, message: TabMessage & { t: 'join' }): void {
     const key = settingsKey(message.config, message.persist);
-    if (member.shared?.key === key) return;
+    if (member.shared?.key === key) {
+      // connect() again after the connection stopped (gave up, or reconnecting turned off).
+      if (member.shared.status === 'disconnected') this.open(member.shared, message);
+      return;
+    }
     void this.leave(member);
     let shared = this.shared.get(key);
     const opening = !shared;
@@ -217,7 +189,11 @@ export class SharedHub {
     member.send({ t: 'status', status: shared.status, url: shared.session.connectedUrl });
     if (shared.status === 'connected' && shared.connack) member.send({ t: 'connect', connack: shared.connack });
     else if (shared.error) member.send({ t: 'error', error: errorData(shared.error) });
-    if (!opening) return;
+    if (opening || shared.status === 'disconnected') this.open(shared, message);
+  }
+
+  /** Opens the connection of `shared` with the settings `message` gave. */
+  private open(shared: Shared, message: TabMessage & { t: 'join' }): void {
     const { credentials, ...config } = message.config;
     const session = shared.session;
     session.persist(message.persist);
@@ -242,12 +218,17 @@ export class SharedHub {
       return;
     }
     const controller = new AbortController();
-    member.publishes.set(pid, controller);
+    const publish = { controller, sent: false };
+    member.publishes.set(pid, publish);
     shared.session
       .publish(message.topic, message.payload, {
         ...message.options,
         signal: controller.signal,
-        onSend: () => member.send({ t: 'sent', pid }),
+        // Told at once: a tab withdrawing a command must know whether it is already on its way.
+        onSend: () => {
+          publish.sent = true;
+          member.send({ t: 'sent', pid }, true);
+        },
       })
       .then(
         () => member.send({ t: 'published', pid }),
@@ -266,7 +247,9 @@ export class SharedHub {
     member.shared = undefined;
     for (const off of member.listeners.values()) off();
     member.listeners.clear();
-    for (const controller of member.publishes.values()) controller.abort(new Error('the tab left the connection'));
+    for (const { controller, sent } of member.publishes.values()) {
+      if (!sent) controller.abort(new Error('the tab left the connection'));
+    }
     shared.members.delete(member);
     for (const ask of shared.asking.values()) {
       if (ask.member === member) ask.settle({ t: 'credentials-answer', rid: 0 });
@@ -284,10 +267,4 @@ export class SharedHub {
     member.port.onmessage = null;
     member.port.close();
   }
-}
-
-/** `message` as it crosses the port: its payload copied out of the socket's larger buffer. */
-function portable<T extends { payload: Uint8Array }>(message: T): T {
-  const { payload } = message;
-  return payload.byteLength === payload.buffer.byteLength ? message : { ...message, payload: payload.slice() };
 }

@@ -85,7 +85,12 @@ export class SessionChoice {
       this.hooksWhile(() => this.current === this.shared),
       (reason) => {
         this.refuse(reason);
-        if (this.current === this.shared) this.host.reopen();
+        if (this.current !== this.shared) return;
+        // The worker never answered: what was published meanwhile goes through the tab's own connection.
+        const waiting = this.shared.takeUnanswered();
+        this.host.reopen();
+        for (const { topic, payload, options, resolve, reject } of waiting)
+          this.current.publish(topic, payload, options).then(resolve, reject);
       }
     ));
   }

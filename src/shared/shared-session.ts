@@ -20,6 +20,7 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import { TabPort, type OpenPort } from './tab-port.js';
+import { TabPublishes, type TabPublish } from './tab-publishes.js';
 
 export type { OpenPort } from './tab-port.js';
 
@@ -27,12 +28,6 @@ interface TabListener {
   readonly filter: string;
   readonly options: SubscribeOptions;
   readonly onMessage: (message: MqttMessage) => void;
-}
-
-interface Pending {
-  resolve(): void;
-  reject(error: unknown): void;
-  readonly options: PublishOptions;
 }
 
 /**
@@ -50,7 +45,7 @@ export class SharedSession {
   private url: string | undefined;
   private nextId = 0;
   private readonly listeners = new Map<number, TabListener>();
-  private readonly pending = new Map<number, Pending>();
+  private readonly publishes = new TabPublishes((message) => this.post(message));
   private readonly requests = new Map<number, (value: unknown) => void>();
   private readonly watchers = new Set<(status: ConnectionStatus) => void>();
   private held = false;
@@ -99,12 +94,15 @@ export class SharedSession {
           : {}),
     };
     const key = settingsKey(shared, this.persistKey);
-    if (key === this.joinedKey && this.port) return;
+    // The same settings: nothing to do, unless the connection stopped (connect() after it gave up).
+    if (key === this.joinedKey && this.port && this.currentStatus !== 'disconnected') return;
+    const rejoin = key === this.joinedKey && this.port;
     this.port ??= TabPort.open(this.openPort, (message) => this.receive(message), this.refused);
     if (!this.port) return;
     this.joinedKey = key;
     this.post({ t: 'join', config: shared, ...(this.persistKey ? { persist: this.persistKey } : {}) });
-    for (const [sid, listener] of this.listeners) this.postSubscribe(sid, listener);
+    // A new session of the worker's (another key, or a new port) has none of this tab's listeners.
+    if (!rejoin) for (const [sid, listener] of this.listeners) this.postSubscribe(sid, listener);
   }
 
   /**
@@ -117,7 +115,9 @@ export class SharedSession {
       this.post({ t: 'leave' });
       this.disposePort();
     }
+    const was = this.currentStatus;
     this.setStatus('disconnected', undefined);
+    if (was === 'connected') this.hooks.disconnect?.();
     return Promise.resolve();
   }
 
@@ -147,15 +147,7 @@ export class SharedSession {
         new MqttHintedError('The shared connection is closed: nothing was published.', 'Call connect() first.')
       );
     }
-    return new Promise((resolve, reject) => {
-      const pid = ++this.nextId;
-      this.pending.set(pid, { resolve, reject, options });
-      const { qos, retain, properties } = options;
-      this.post({ t: 'publish', pid, topic, payload, options: { qos, retain, properties } });
-      signal?.addEventListener('abort', () => this.post({ t: 'withdraw', pid, reason: errorData(signal.reason) }), {
-        once: true,
-      });
-    });
+    return this.publishes.publish(topic, payload, options);
   }
 
   watchStatus(listener: (status: ConnectionStatus) => void): () => void {
@@ -185,6 +177,11 @@ export class SharedSession {
     for (const message of this.heldBack.splice(0)) this.post(message);
   }
 
+  /** Takes the publishes the worker has not answered (it failed to load): to be published elsewhere. */
+  takeUnanswered(): TabPublish[] {
+    return this.publishes.takeAll();
+  }
+
   /** What the worker holds (for tests and leak checks). */
   stats(): Promise<SharedStats> {
     return this.request({ t: 'stats', rid: 0 }) as Promise<SharedStats>;
@@ -197,8 +194,7 @@ export class SharedSession {
     this.heldBack = [];
     for (const resolve of this.requests.values()) resolve(undefined);
     this.requests.clear();
-    for (const pending of this.pending.values()) pending.reject(new Error('the shared connection was closed'));
-    this.pending.clear();
+    this.publishes.rejectAll();
   }
 
   private post(message: TabMessage): void {
@@ -250,16 +246,9 @@ export class SharedSession {
       case 'sub-error':
         return this.listeners.get(message.sid)?.options.onError?.(errorFrom(message.error) as HintedError);
       case 'sent':
-        return this.pending.get(message.pid)?.options.onSend?.();
-      case 'published': {
-        const pending = this.pending.get(message.pid);
-        if (!pending) return;
-        this.pending.delete(message.pid);
-        const { signal } = pending.options;
-        if (!message.error) pending.resolve();
-        else pending.reject(signal?.aborted ? signal.reason : errorFrom(message.error));
-        return;
-      }
+        return this.publishes.sent(message.pid);
+      case 'published':
+        return this.publishes.answered(message.pid, message.error);
       case 'credentials':
         return void this.answerCredentials(message.rid, message.request);
       case 'done':

@@ -74,6 +74,8 @@ export class TabPort {
   close(): void {
     if (this.closed) return;
     this.flush();
+    // Closed before its lock came: the worker heard nothing but the port; it is told to forget it.
+    if (!this.ready) this.port.postMessage([{ t: 'leave' }]);
     this.closed = true;
     this.outbox = [];
     this.port.onmessage = null;
