@@ -15,20 +15,25 @@ import { Member, portable, type HubPort, type WatchLock } from './member.js';
 
 export type { HubPort, WatchLock } from './member.js';
 
+/** A credentials request sent to a tab. */
+interface Asking {
+  member: Member;
+  request: MqttCredentialsRequest;
+  settle(answer: TabMessage & { t: 'credentials-answer' }): void;
+}
+
 /** Credentials requests, numbered across sessions (a tab's answer names the one it answers). */
 let nextRequest = 0;
 
 /** One broker connection and the tabs that share it. */
 export class Shared {
-  readonly members = new Set<Member>();
+  readonly members: Set<Member> = new Set();
   status: ConnectionStatus = 'disconnected';
   connack: IConnackPacket | undefined;
   error: HintedError | undefined;
   readonly session: MqttSession;
-  readonly asking = new Map<
-    number,
-    { member: Member; request: MqttCredentialsRequest; settle(answer: TabMessage & { t: 'credentials-answer' }): void }
-  >();
+  /** Credentials requests waiting for a tab's answer, by request id. */
+  readonly asking: Map<number, Asking> = new Map();
 
   constructor(readonly key: string) {
     this.session = new MqttSession({
@@ -90,8 +95,8 @@ export class Shared {
  * last one out closes the connection. DOM-free.
  */
 export class SharedHub {
-  private readonly shared = new Map<string, Shared>();
-  private readonly members = new Set<Member>();
+  private readonly shared: Map<string, Shared> = new Map();
+  private readonly members: Set<Member> = new Set();
 
   constructor(private readonly watchLock?: WatchLock) {}
 

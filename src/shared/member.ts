@@ -14,9 +14,9 @@ export type WatchLock = (lock: string, gone: () => void) => void;
 /** One tab's `<mqtt-connection shared>`: its port, and what it holds in its session. */
 export class Member {
   shared: Shared | undefined;
-  readonly listeners = new Map<number, () => void>();
+  readonly listeners: Map<number, () => void> = new Map();
   /** What it published that the broker has not acknowledged; `sent`: handed to the client. */
-  readonly publishes = new Map<number, { controller: AbortController; sent: boolean }>();
+  readonly publishes: Map<number, { controller: AbortController; sent: boolean }> = new Map();
   /** Whether it gave a `credentials` function. */
   asks = false;
   private outbox: WorkerMessage[] = [];

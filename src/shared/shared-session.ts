@@ -44,10 +44,10 @@ export class SharedSession {
   private currentStatus: ConnectionStatus = 'disconnected';
   private url: string | undefined;
   private nextId = 0;
-  private readonly listeners = new Map<number, TabListener>();
+  private readonly listeners: Map<number, TabListener> = new Map();
   private readonly publishes = new TabPublishes((message) => this.post(message));
-  private readonly requests = new Map<number, (value: unknown) => void>();
-  private readonly watchers = new Set<(status: ConnectionStatus) => void>();
+  private readonly requests: Map<number, (value: unknown) => void> = new Map();
+  private readonly watchers: Set<(status: ConnectionStatus) => void> = new Set();
   private held = false;
   private heldBack: TabMessage[] = [];
 

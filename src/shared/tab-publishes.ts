@@ -23,7 +23,7 @@ interface Pending extends TabPublish {
  * `AbortSignal` turned into a `withdraw` for the worker. DOM-free.
  */
 export class TabPublishes {
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending: Map<number, Pending> = new Map();
   private nextId = 0;
 
   constructor(private readonly post: (message: TabMessage) => void) {}
