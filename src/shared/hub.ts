@@ -1,7 +1,7 @@
 import type { IConnackPacket } from 'mqtt';
 import type { MqttCredentials, MqttCredentialsRequest } from '../session/credentials.js';
 import { forgetUrl } from '../session/memory.js';
-import type { ConnectionStatus, HintedError } from '../session/message.js';
+import type { HintedError } from '../session/message.js';
 import { MqttSession } from '../session/session.js';
 import {
   errorData,
@@ -28,7 +28,6 @@ let nextRequest = 0;
 /** One broker connection and the tabs that share it. */
 export class Shared {
   readonly members: Set<Member> = new Set();
-  status: ConnectionStatus = 'disconnected';
   connack: IConnackPacket | undefined;
   error: HintedError | undefined;
   readonly session: MqttSession;
@@ -38,7 +37,6 @@ export class Shared {
   constructor(readonly key: string) {
     this.session = new MqttSession({
       status: (status) => {
-        this.status = status;
         this.broadcast({ t: 'status', status, url: this.session.connectedUrl });
       },
       connect: (connack) => {
@@ -165,12 +163,11 @@ export class SharedHub {
         return shared?.session.wake();
       case 'keep':
         return shared?.session.keep();
-      case 'forget':
-        void (shared ? shared.session.forget(message.key) : forgetUrl(message.key)).then(
-          () => member.send({ t: 'done', rid: message.rid }),
-          () => member.send({ t: 'done', rid: message.rid })
-        );
+      case 'forget': {
+        const done = () => member.send({ t: 'done', rid: message.rid });
+        void (shared ? shared.session.forget(message.key) : forgetUrl(message.key)).then(done, done);
         return;
+      }
       case 'stats':
         return member.send({ t: 'done', rid: message.rid, value: this.stats });
     }
@@ -180,7 +177,7 @@ export class SharedHub {
     const key = settingsKey(message.config, message.persist);
     if (member.shared?.key === key) {
       // connect() again after the connection stopped (gave up, or reconnecting turned off).
-      if (member.shared.status === 'disconnected') this.open(member.shared, message);
+      if (member.shared.session.status === 'disconnected') this.open(member.shared, message);
       return;
     }
     void this.leave(member);
@@ -191,10 +188,10 @@ export class SharedHub {
     member.shared = shared;
     member.asks = message.config.credentials === 'function';
     // The new tab sees the connection as it is, as if it had opened it.
-    member.send({ t: 'status', status: shared.status, url: shared.session.connectedUrl });
-    if (shared.status === 'connected' && shared.connack) member.send({ t: 'connect', connack: shared.connack });
+    member.send({ t: 'status', status: shared.session.status, url: shared.session.connectedUrl });
+    if (shared.session.status === 'connected' && shared.connack) member.send({ t: 'connect', connack: shared.connack });
     else if (shared.error) member.send({ t: 'error', error: errorData(shared.error) });
-    if (opening || shared.status === 'disconnected') this.open(shared, message);
+    if (opening || shared.session.status === 'disconnected') this.open(shared, message);
   }
 
   /** Opens the connection of `shared` with the settings `message` gave. */

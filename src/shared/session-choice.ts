@@ -2,6 +2,7 @@ import type { SessionConfig, SessionHooks } from '../session/connection.js';
 import { MqttSession } from '../session/session.js';
 import { openSharedWorker } from '../shared-worker.js';
 import type { SharedSession } from './shared-session.js';
+import type { TabPublish } from './tab-publishes.js';
 
 /** Whether the page was told that `shared` fell back to a connection of the tab's own (it is told once). */
 let warned = false;
@@ -11,6 +12,12 @@ let warned = false;
  */
 let Shared: typeof SharedSession | undefined;
 let loading: Promise<typeof SharedSession> | undefined;
+
+/** Publishes `items`, taken from another session, through `session`: each settles its own promise. */
+function republish(session: MqttSession | SharedSession, items: readonly TabPublish[]): void {
+  for (const { topic, payload, options, resolve, reject } of items)
+    session.publish(topic, payload, options).then(resolve, reject);
+}
 
 /** Whether `config` can be sent to a worker (functions and sockets in `options` cannot). */
 function canShare(config: SessionConfig): boolean {
@@ -89,8 +96,7 @@ export class SessionChoice {
         // The worker never answered: what was published meanwhile goes through the tab's own connection.
         const waiting = this.shared.takeUnanswered();
         this.host.reopen();
-        for (const { topic, payload, options, resolve, reject } of waiting)
-          this.current.publish(topic, payload, options).then(resolve, reject);
+        republish(this.current, waiting);
       }
     ));
   }
@@ -109,9 +115,7 @@ export class SessionChoice {
    * shared session's code loaded), with its promise and its signal.
    */
   carryOver(): void {
-    if (this.current === this.local) return;
-    for (const { topic, payload, options, resolve, reject } of this.local.takeQueued())
-      this.current.publish(topic, payload, options).then(resolve, reject);
+    if (this.current !== this.local) republish(this.current, this.local.takeQueued());
   }
 
   private use(session: MqttSession | SharedSession): void {
